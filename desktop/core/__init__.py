@@ -1,0 +1,1 @@
+"""Plain dataclasses, errors and text normalisation shared by every layer; no project imports."""

@@ -1,0 +1,23 @@
+"""Errors a user can act on (shown in plain words) as opposed to bugs (shown with a traceback)."""
+
+from __future__ import annotations
+
+
+class KnownError(Exception):
+    """An error with a message meant for the archivist, not a developer."""
+
+
+class ArchiveLockedError(KnownError):
+    """Another process already holds the archive open for writing."""
+
+
+class ReadOnlyArchiveError(KnownError):
+    """A write was asked of an archive opened read-only."""
+
+
+class ArticleNotFoundError(KnownError):
+    """No article has the requested id."""
+
+
+class ArchiveDamagedError(KnownError):
+    """The archive's database failed its integrity check or cannot be read."""

@@ -1,0 +1,106 @@
+"""The analyzer: words with their character offsets, folded (accents, ``đ``) and stemmed with Porter2.
+
+The classes are pickled into the index's schema by module path: keep this module's path and class
+names stable, and bump ``SCHEMA_VERSION`` in ``desktop.index.schema`` whenever their output changes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from whoosh.analysis import Filter, Token, Tokenizer
+from whoosh.lang.porter2 import stem as porter2_stem
+
+from desktop.core.text import fold
+
+# Words, keeping inner apostrophes (Nam’s) and marks; numbers are words too.
+WORD = re.compile(r"\w+(?:['’]\w+)*")
+_STEMS: dict[str, str] = {}
+_STEM_CACHE_LIMIT = 500_000
+
+
+def stem(word: str) -> str:
+    """Porter2 stem of an already folded word, memoised (news reuses a small vocabulary)."""
+    cached = _STEMS.get(word)
+    if cached is None:
+        cached = porter2_stem(word.replace("’", "'"))
+        if len(_STEMS) < _STEM_CACHE_LIMIT:
+            _STEMS[word] = cached
+    return cached
+
+
+class FoldingTokenizer(Tokenizer):  # type: ignore[misc]
+    """Yield each word folded to lower-case ASCII-like text, with positions and original character offsets."""
+
+    def __eq__(self, other: object) -> bool:
+        return other.__class__ is self.__class__
+
+    def __hash__(self) -> int:
+        return hash(self.__class__)
+
+    def __call__(
+        self,
+        value: str,
+        positions: bool = False,
+        chars: bool = False,
+        keeporiginal: bool = False,
+        removestops: bool = True,
+        start_pos: int = 0,
+        start_char: int = 0,
+        tokenize: bool = True,
+        mode: str = "",
+        **kwargs: Any,
+    ) -> Iterator[Token]:
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        if not tokenize:
+            token.original = token.text = fold(value)
+            token.boost = 1.0
+            if positions:
+                token.pos = start_pos
+            if chars:
+                token.startchar = start_char
+                token.endchar = start_char + len(value)
+            yield token
+            return
+        for pos, match in enumerate(WORD.finditer(value)):
+            word = match.group(0)
+            token.text = fold(word)
+            token.boost = 1.0
+            token.stopped = False
+            if keeporiginal:
+                token.original = word
+            if positions:
+                token.pos = start_pos + pos
+            if chars:
+                token.startchar = start_char + match.start()
+                token.endchar = start_char + match.end()
+            yield token
+
+
+class Porter2Filter(Filter):  # type: ignore[misc]
+    """Stem folded words with Porter2 (``delegations`` → ``deleg``, ``running`` → ``run``)."""
+
+    def __eq__(self, other: object) -> bool:
+        return other.__class__ is self.__class__
+
+    def __hash__(self) -> int:
+        return hash(self.__class__)
+
+    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
+        for token in tokens:
+            if not token.stopped:
+                token.text = stem(token.text)
+            yield token
+
+
+def news_analyzer() -> Any:
+    """Folding, stemming, no stop words: ``US``, ``May`` and ``will`` are words in this archive."""
+    return FoldingTokenizer() | Porter2Filter()
+
+
+def analyse(text: str) -> Iterator[tuple[str, int, int]]:
+    """``(term, start, end)`` for every word of ``text``, as the index sees it."""
+    for match in WORD.finditer(text):
+        yield stem(fold(match.group(0))), match.start(), match.end()

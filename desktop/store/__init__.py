@@ -1,0 +1,1 @@
+"""The store of record: SQLAlchemy models, migrations and repository functions (dialect-neutral)."""

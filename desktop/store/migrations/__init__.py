@@ -1,0 +1,1 @@
+"""Alembic migrations of the archive schema, applied on open after a backup."""

@@ -1,0 +1,257 @@
+"""Repository functions: a session first, plain ``core`` records out; no SQL outside this package."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
+
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.orm import Session
+
+from desktop.core.errors import ArticleNotFoundError
+from desktop.core.models import ArticleDetail, ArticleSummary, ArticleText, ParsedArticle, PartialDate, Span
+from desktop.store.models import Article, ArticleTag, IndexQueue, Original, SimilarityBucket, Tag, utcnow
+
+UPSERT = "upsert"
+DELETE = "delete"
+
+
+def _date(row: Article) -> PartialDate:
+    return PartialDate(row.date_year, row.date_month, row.date_day)
+
+
+def _spans(raw: Iterable[dict[str, Any]]) -> tuple[Span, ...]:
+    return tuple(Span(int(item["start"]), int(item["end"]), str(item["kind"])) for item in raw)
+
+
+def _summary(row: Article) -> ArticleSummary:
+    date = _date(row)
+    return ArticleSummary(
+        id=row.id,
+        title=row.title,
+        title_kind=row.title_kind,
+        agency=row.agency,
+        place=row.place,
+        date=date.iso(),
+        date_precision=date.precision,
+    )
+
+
+def _iso(value: dt.datetime) -> str:
+    return value.replace(microsecond=0).isoformat() + "Z"
+
+
+def find_by_text_hash(session: Session, text_hash: str) -> int | None:
+    return session.scalar(select(Article.id).where(Article.text_hash == text_hash))
+
+
+def insert_article(
+    session: Session,
+    article: ParsedArticle,
+    *,
+    data: bytes,
+    sha256: str,
+    original_name: str,
+    source: str,
+    encoding: str,
+    text_hash: str,
+    minhash: bytes | None,
+) -> int:
+    """Insert the original, the article, its tags and an index-queue row; return the article id."""
+    original_id = session.scalar(
+        insert(Original)
+        .values(sha256=sha256, data=data, original_name=original_name, source=source, encoding=encoding, size=len(data))
+        .returning(Original.id)
+    )
+    now = utcnow()
+    article_id = session.scalar(
+        insert(Article)
+        .values(
+            original_id=original_id,
+            title=article.title,
+            title_kind=article.title_kind,
+            agency=article.agency,
+            place=article.place,
+            date_year=article.date.year,
+            date_month=article.date.month,
+            date_day=article.date.day,
+            date_precision=article.date.precision,
+            text=article.text,
+            boilerplate=[span.to_json() for span in article.boilerplate],
+            text_hash=text_hash,
+            minhash=minhash,
+            url=article.url,
+            imported_at=now,
+            modified_at=now,
+        )
+        .returning(Article.id)
+    )
+    if article_id is None:
+        raise RuntimeError("the database returned no id for the new article")
+    article_id = int(article_id)
+    for name in article.tags:
+        session.execute(insert(ArticleTag).values(article_id=article_id, tag_id=ensure_tag(session, name)))
+    enqueue(session, [article_id], UPSERT)
+    return article_id
+
+
+def ensure_tag(session: Session, name: str) -> int:
+    """The id of tag ``name`` (a ``/`` path), creating it and its parents as needed."""
+    parts = [part.strip() for part in name.split("/") if part.strip()]
+    parent_id: int | None = None
+    tag_id: int | None = None
+    for depth in range(1, len(parts) + 1):
+        path = "/".join(parts[:depth])
+        tag_id = session.scalar(select(Tag.id).where(Tag.name == path))
+        if tag_id is None:
+            tag_id = int(session.execute(insert(Tag).values(name=path, parent_id=parent_id).returning(Tag.id)).scalar_one())
+        parent_id = tag_id
+    if tag_id is None:
+        raise ValueError("a tag needs a name")
+    return tag_id
+
+
+def add_similarity_buckets(session: Session, article_id: int, keys: Sequence[tuple[int, int]]) -> None:
+    if keys:
+        session.execute(insert(SimilarityBucket), [{"article_id": article_id, "band": band, "bucket": bucket} for band, bucket in keys])
+
+
+def similarity_candidates(session: Session, keys: Sequence[tuple[int, int]]) -> list[tuple[int, bytes, int | None]]:
+    """Articles sharing at least one band bucket: ``(id, minhash, cluster_id)``."""
+    if not keys:
+        return []
+    ids: set[int] = set()
+    for band, bucket in keys:
+        ids.update(
+            session.scalars(select(SimilarityBucket.article_id).where(SimilarityBucket.band == band, SimilarityBucket.bucket == bucket))
+        )
+    if not ids:
+        return []
+    rows = session.execute(select(Article.id, Article.minhash, Article.cluster_id).where(Article.id.in_(ids)))
+    return [(row.id, row.minhash, row.cluster_id) for row in rows if row.minhash is not None]
+
+
+def set_cluster(session: Session, article_ids: Iterable[int], cluster_id: int) -> None:
+    session.execute(update(Article).where(Article.id.in_(list(article_ids))).values(cluster_id=cluster_id))
+
+
+def count_articles(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(Article)) or 0
+
+
+def article_ids(session: Session) -> list[int]:
+    return list(session.scalars(select(Article.id).order_by(Article.id)))
+
+
+def list_summaries(session: Session, *, offset: int = 0, limit: int | None = None) -> list[ArticleSummary]:
+    query = select(Article).order_by(Article.id).offset(offset)
+    if limit is not None:
+        query = query.limit(limit)
+    return [_summary(row) for row in session.scalars(query)]
+
+
+def summaries_for(session: Session, ids: Sequence[int]) -> dict[int, ArticleSummary]:
+    return {row.id: _summary(row) for row in session.scalars(select(Article).where(Article.id.in_(list(ids))))}
+
+
+def get_detail(session: Session, article_id: int) -> ArticleDetail:
+    row = session.get(Article, article_id)
+    if row is None:
+        raise ArticleNotFoundError(f"No article has id {article_id}.")
+    original = session.get(Original, row.original_id)
+    assert original is not None
+    cluster: tuple[int, ...] = ()
+    if row.cluster_id is not None:
+        cluster = tuple(session.scalars(select(Article.id).where(Article.cluster_id == row.cluster_id).order_by(Article.id)))
+    tags = tuple(
+        session.scalars(
+            select(Tag.name).join(ArticleTag, ArticleTag.tag_id == Tag.id).where(ArticleTag.article_id == article_id).order_by(Tag.name)
+        )
+    )
+    return ArticleDetail(
+        summary=_summary(row),
+        text=row.text,
+        sha256=original.sha256,
+        source=original.source,
+        original_name=original.original_name,
+        encoding=original.encoding,
+        url=row.url,
+        boilerplate=_spans(row.boilerplate),
+        cluster=cluster,
+        tags=tags,
+        imported_at=_iso(row.imported_at),
+        modified_at=_iso(row.modified_at),
+    )
+
+
+def original_bytes(session: Session, article_id: int) -> bytes:
+    data = session.scalar(select(Original.data).join(Article, Article.original_id == Original.id).where(Article.id == article_id))
+    if data is None:
+        raise ArticleNotFoundError(f"No article has id {article_id}.")
+    return data
+
+
+def texts_for(session: Session, ids: Sequence[int]) -> list[ArticleText]:
+    """What the index needs for ``ids`` (missing ids are left out)."""
+    rows = session.scalars(select(Article).where(Article.id.in_(list(ids))).order_by(Article.id))
+    return [
+        ArticleText(
+            id=row.id,
+            title=row.title,
+            text=row.text,
+            boilerplate=_spans(row.boilerplate),
+            agency=row.agency,
+            place=row.place,
+            date=_date(row).iso(),
+            year=row.date_year,
+        )
+        for row in rows
+    ]
+
+
+def iter_fixity(session: Session, batch: int = 200) -> Iterator[tuple[int, str, bytes]]:
+    """``(article_id, stored sha256, original bytes)`` for every article, a batch at a time."""
+    last = 0
+    while True:
+        rows = session.execute(
+            select(Article.id, Original.sha256, Original.data)
+            .join(Original, Article.original_id == Original.id)
+            .where(Article.id > last)
+            .order_by(Article.id)
+            .limit(batch)
+        ).all()
+        if not rows:
+            return
+        for row in rows:
+            yield row.id, row.sha256, row.data
+        last = rows[-1].id
+
+
+def enqueue(session: Session, ids: Iterable[int], op: str) -> None:
+    rows = [{"article_id": article_id, "op": op} for article_id in ids]
+    if rows:
+        session.execute(insert(IndexQueue), rows)
+
+
+def pending_queue(session: Session, limit: int) -> list[tuple[int, int, str]]:
+    """The oldest ``limit`` queue rows: ``(queue_id, article_id, op)``."""
+    rows = session.execute(select(IndexQueue.id, IndexQueue.article_id, IndexQueue.op).order_by(IndexQueue.id).limit(limit))
+    return [(row.id, row.article_id, row.op) for row in rows]
+
+
+def queue_length(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(IndexQueue)) or 0
+
+
+def max_queue_id(session: Session) -> int:
+    return session.scalar(select(func.max(IndexQueue.id))) or 0
+
+
+def delete_queue_rows(session: Session, queue_ids: Sequence[int]) -> None:
+    if queue_ids:
+        session.execute(delete(IndexQueue).where(IndexQueue.id.in_(list(queue_ids))))
+
+
+def delete_queue_through(session: Session, last_id: int) -> None:
+    session.execute(delete(IndexQueue).where(IndexQueue.id <= last_id))

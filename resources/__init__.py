@@ -1,0 +1,1 @@
+"""Bundled resources: news patterns, name variants, icons (loaded through importlib.resources)."""

@@ -1,0 +1,1 @@
+"""Tests mirror desktop/; fixtures build real temporary archives."""

@@ -22,6 +22,7 @@ import platformdirs
 from desktop import __version__
 from desktop.archive_folder import APP_NAME, default_archive_dir
 from desktop.core.errors import ArchiveLockedError, KnownError
+from desktop.core.models import ImportOutcome
 from desktop.library import Library, open_default_archive
 
 EXIT_OK = 0
@@ -114,14 +115,16 @@ def _run(args: argparse.Namespace, output: _Output) -> int:
         for notice in library.notices:
             output.note(notice)
         if args.command == "import":
-            previous = signal.signal(signal.SIGINT, on_interrupt)
-            try:
-                report = library.import_paths(args.paths, cancelled=lambda: interrupted)
-            finally:
-                signal.signal(signal.SIGINT, previous)
-            for item in report.outcomes:
+
+            def show(item: ImportOutcome) -> None:
                 said = f"#{item.id}" if item.id else (f"duplicate of #{item.duplicate_of}" if item.duplicate_of else item.reason or "")
                 output.record(item.to_json(), f"{item.outcome:<10} {item.path}  {said}")
+
+            previous = signal.signal(signal.SIGINT, on_interrupt)
+            try:
+                report = library.import_paths(args.paths, cancelled=lambda: interrupted, on_outcome=show)
+            finally:
+                signal.signal(signal.SIGINT, previous)
             output.note(
                 f"{report.count('imported')} imported, {report.count('duplicate')} duplicates, {report.count('skipped')} skipped"
                 + (" (cancelled)" if report.cancelled else "")

@@ -214,11 +214,13 @@ class Library:
         *,
         progress: Progress | None = None,
         cancelled: Cancelled | None = None,
+        on_outcome: Callable[[ImportOutcome], None] | None = None,
         max_bytes: int = DEFAULT_MAX_BYTES,
     ) -> ImportReport:
         """Import files and folders: every file gets exactly one outcome; each article commits on its own.
 
-        Cancelling stops between files and keeps (and indexes) what was committed.
+        ``on_outcome`` hears each outcome as soon as it is committed. Cancelling stops between files
+        and keeps (and indexes) what was committed.
         """
         if self.read_only:
             raise ReadOnlyArchiveError("This archive is open read-only here; close the other Archive Browser to import.")
@@ -230,13 +232,16 @@ class Library:
             for done, path in enumerate(files):
                 if cancelled is not None and cancelled():
                     was_cancelled = True
-                    outcomes.extend(
-                        ImportOutcome(str(rest), "skipped", reason="import cancelled before this file") for rest in files[done:]
-                    )
+                    for rest in files[done:]:
+                        outcomes.append(ImportOutcome(str(rest), "skipped", reason="import cancelled before this file"))
+                        if on_outcome is not None:
+                            on_outcome(outcomes[-1])
                     break
                 for candidate in read_candidates(path, self.patterns, max_bytes=max_bytes):
                     outcome = self._store(candidate)
                     outcomes.append(outcome)
+                    if on_outcome is not None:
+                        on_outcome(outcome)
                     since_index += outcome.outcome == "imported"
                 if progress is not None:
                     progress(done + 1, len(files), str(path))

@@ -15,8 +15,9 @@ from whoosh.lang.porter2 import stem as porter2_stem
 
 from desktop.core.text import fold
 
-# Words, keeping inner apostrophes (Nam’s) and marks; numbers are words too.
-WORD = re.compile(r"\w+(?:['’]\w+)*")
+# Words, keeping inner apostrophes (Nam’s) and combining marks, so NFD text splits as NFC does.
+_MARKS = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
+WORD = re.compile(rf"[\w{_MARKS}]+(?:['’][\w{_MARKS}]+)*")
 _STEMS: dict[str, str] = {}
 _STEM_CACHE_LIMIT = 500_000
 

@@ -11,7 +11,6 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 from whoosh.qparser import AndGroup, MultifieldParser, OrGroup
 from whoosh.query import Query
-from whoosh.reading import EmptyReader
 from whoosh.searching import Searcher
 
 from desktop.core.models import ArticleText
@@ -52,7 +51,7 @@ class ArticleIndex:
         """Open the index; return why it must be rebuilt (missing, damaged, old schema), or None."""
         self.close()
         meta_path = self.folder / META_FILE
-        if not self.folder.exists() or not whoosh_index.exists_in(str(self.folder), indexname=INDEX_NAME):
+        if not self.folder.exists() or not any(self.folder.glob(f"_{INDEX_NAME}_*.toc")):
             return "the search index is missing"
         try:
             meta = json.loads(meta_path.read_text(encoding="utf-8"))
@@ -86,12 +85,11 @@ class ArticleIndex:
         return self._ix
 
     def _refresh(self) -> None:
-        old = self._searcher
-        if old is not None and isinstance(old.reader(), EmptyReader):
-            # Searcher.refresh() fails on an empty index's reader (whoosh takes its segments as a list)
-            old.close()
-            old = None
-        self._searcher = self.ix.searcher() if old is None else old.refresh()
+        # A new searcher, not Searcher.refresh(): refresh() reuses segment readers whose deletions
+        # changed (a deleted article stays visible) and fails outright on an empty index.
+        if self._searcher is not None:
+            self._searcher.close()
+        self._searcher = self.ix.searcher()
 
     @property
     def searcher(self) -> Searcher:

@@ -1,0 +1,66 @@
+"""The index folder: opening, rebuilding, applying changes, and noticing damage."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from desktop.core.models import ArticleText, Span
+from desktop.index.engine import META_FILE, ArticleIndex
+
+
+def article(article_id: int, text: str, boilerplate: tuple[Span, ...] = ()) -> ArticleText:
+    return ArticleText(
+        id=article_id, title=f"Title {article_id}", text=text, boilerplate=boilerplate, agency="VNA", place=None, date=None, year=None
+    )
+
+
+def built(folder: Path, articles: list[ArticleText]) -> ArticleIndex:
+    index = ArticleIndex(folder)
+    index.rebuild([articles], len(articles))
+    return index
+
+
+def test_a_missing_index_asks_for_a_rebuild(tmp_path: Path) -> None:
+    assert "missing" in (ArticleIndex(tmp_path / "index").open() or "")
+
+
+def test_rebuild_then_apply_upserts_and_deletes(tmp_path: Path) -> None:
+    index = built(tmp_path / "index", [article(1, "rice exports"), article(2, "coffee harvest")])
+    assert index.ids() == {1, 2}
+    index.apply([article(3, "tea growers"), article(1, "rice imports")], [2])
+    assert index.ids() == {1, 3}
+    assert [hit.id for hit in index.search("imports", 10).hits] == [1]
+    assert index.search("exports", 10).hits == ()
+    index.close()
+
+
+def test_boilerplate_is_not_searchable(tmp_path: Path) -> None:
+    text = "Ferries run again.\nSee more"
+    index = built(tmp_path / "index", [article(1, text, (Span(19, 27, "web"),))])
+    assert index.search("ferries", 5).hits
+    assert not index.search("more", 5).hits
+    index.close()
+
+
+def test_an_old_schema_version_asks_for_a_rebuild(tmp_path: Path) -> None:
+    built(tmp_path / "index", [article(1, "x y")]).close()
+    (tmp_path / "index" / META_FILE).write_text(json.dumps({"schema_version": 0}), encoding="utf-8")
+    assert "older version" in (ArticleIndex(tmp_path / "index").open() or "")
+
+
+def test_garbled_segments_are_noticed(tmp_path: Path) -> None:
+    built(tmp_path / "index", [article(i, f"word{i} common") for i in range(1, 30)]).close()
+    for path in (tmp_path / "index").iterdir():
+        if path.name != META_FILE:
+            path.write_bytes(b"\x00garbage" * 10)
+    reason = ArticleIndex(tmp_path / "index").open()
+    assert reason is not None
+    assert "damaged" in reason or "missing" in reason
+
+
+def test_a_broken_query_falls_back_to_words(tmp_path: Path) -> None:
+    index = built(tmp_path / "index", [article(1, "rice exports grow")])
+    for query in ['"rice exports', "(rice", "NOT", "rice AND", "title:", ")))", "*"]:
+        index.search(query, 5)  # never raises
+    index.close()

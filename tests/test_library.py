@@ -1,0 +1,220 @@
+"""The Library facade on real archives: import outcomes, duplicates, clusters, search, check, recovery."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from desktop.core.errors import ArchiveLockedError, KnownError, ReadOnlyArchiveError
+from desktop.index.engine import ArticleIndex
+from desktop.library import Library
+from tests.stories import write_stories
+
+
+@pytest.fixture
+def source(tmp_path: Path) -> Path:
+    """A folder of input files, apart from the archive folder."""
+    folder = tmp_path / "input"
+    folder.mkdir()
+    return folder
+
+
+WIRE = (
+    "Mekong provinces step up drought response\n\n"
+    "Can Tho (VNA) – Provinces in the Mekong Delta have stepped up measures against drought and saltwater intrusion, "
+    "officials said at a meeting on Tuesday. Farmers were advised to store fresh water and to delay planting of the "
+    "winter-spring rice crop in the worst hit districts. The agriculture ministry will send pumps and water tanks to "
+    "the coastal provinces, and experts will visit farms to advise on salt-tolerant varieties. Local authorities also "
+    "plan to dredge canals and build temporary dams to keep salt water out of the fields during the dry season.\n"
+    "VNA\n"
+)
+
+
+def test_import_reports_one_outcome_per_file_and_duplicates_the_second_time(library: Library, sample_dir: Path) -> None:
+    first = library.import_paths([sample_dir])
+    assert [o.outcome for o in first.outcomes] == ["imported"] * 5
+    second = library.import_paths([sample_dir])
+    assert [o.outcome for o in second.outcomes] == ["duplicate"] * 5
+    assert [o.duplicate_of for o in second.outcomes] == [o.id for o in first.outcomes]
+    assert library.count() == 5
+    assert library.check().ok
+
+
+def test_the_original_is_kept_byte_for_byte_with_its_hash(seeded: Library, sample_dir: Path) -> None:
+    import hashlib
+
+    for summary in seeded.list_articles():
+        detail = seeded.article(summary.id)
+        original = seeded.original(summary.id)
+        assert original == Path(detail.source).read_bytes()
+        assert hashlib.sha256(original).hexdigest() == detail.sha256
+
+
+def test_a_duplicate_with_other_line_endings_and_encoding_is_reported(library: Library, source: Path) -> None:
+    (source / "a.txt").write_bytes(WIRE.encode("utf-8"))
+    (source / "b.txt").write_bytes(b"\xef\xbb\xbf" + WIRE.replace("\n", "\r\n").encode("utf-8"))
+    (source / "c.txt").write_bytes(WIRE.encode("utf-16"))
+    report = library.import_paths([source])
+    assert [(o.outcome, o.duplicate_of) for o in report.outcomes] == [("imported", None), ("duplicate", 1), ("duplicate", 1)]
+
+
+def test_a_lightly_edited_wire_story_joins_a_cluster_and_others_do_not(library: Library, source: Path) -> None:
+    edited = WIRE.replace("on Tuesday", "on Tuesday morning").replace("VNA\n", "VNS\n").replace("Can Tho (VNA)", "CAN THO —")
+    (source / "1.txt").write_text(WIRE, encoding="utf-8")
+    (source / "2.txt").write_text(edited, encoding="utf-8")
+    write_stories(source / "other", 6)
+    report = library.import_paths([source])
+    assert report.count("imported") == 8
+    first, second = report.outcomes[0].id, report.outcomes[1].id
+    assert first is not None
+    assert second is not None
+    assert library.article(first).cluster == (first, second)
+    assert library.article(second).cluster == (first, second)
+    for outcome in report.outcomes[2:]:
+        assert outcome.id is not None
+        assert library.article(outcome.id).cluster == ()
+
+
+def test_the_seeds_are_not_near_duplicates_of_each_other(seeded: Library) -> None:
+    assert all(seeded.article(s.id).cluster == () for s in seeded.list_articles())
+
+
+def test_a_bad_file_among_good_ones_is_skipped_and_the_rest_imported(library: Library, source: Path) -> None:
+    paths = write_stories(source, 12)
+    paths[3].write_bytes(b"\x00\x01\x02binary")
+    paths[7].write_bytes(b"")
+    (source / "scan.pdf").write_bytes(b"%PDF-1.4")
+    report = library.import_paths([source])
+    assert len(report.outcomes) == 13
+    assert report.count("imported") == 10
+    assert report.count("skipped") == 3
+    assert all(o.reason for o in report.outcomes if o.outcome == "skipped")
+
+
+def test_import_reports_progress_and_can_be_cancelled_keeping_what_was_committed(library: Library, source: Path) -> None:
+    write_stories(source, 10)
+    seen: list[tuple[int, int]] = []
+    report = library.import_paths(
+        [source], progress=lambda done, total, _label: seen.append((done, total)), cancelled=lambda: len(seen) >= 4
+    )
+    assert report.cancelled
+    assert seen == [(1, 10), (2, 10), (3, 10), (4, 10)]
+    assert report.count("imported") == 4
+    assert report.count("skipped") == 6
+    assert {o.reason for o in report.outcomes if o.outcome == "skipped"} == {"import cancelled before this file"}
+    assert library.count() == 4
+    assert library.check().ok
+
+
+def test_search_marks_accented_words_for_a_plain_query(seeded: Library) -> None:
+    hits = seeded.search("nguyen phu trong").hits
+    assert len(hits) == 1
+    assert "<mark>Nguyễn</mark> <mark>Phú</mark> <mark>Trọng</mark>" in hits[0].snippet
+    nfd = seeded.search(unicodedata.normalize("NFD", "Nguyễn Phú Trọng")).hits
+    assert [hit.id for hit in nfd] == [hits[0].id]
+
+
+def test_search_keeps_us_and_may_and_stems(seeded: Library) -> None:
+    assert {hit.id for hit in seeded.search("US").hits} == {1, 2, 4, 5}  # every seed but the one on global parties
+    assert seeded.search("delegations").hits  # stems to match "delegation"
+
+
+def test_search_does_not_find_boilerplate(seeded: Library) -> None:
+    assert seeded.search("keywords").hits == ()
+    assert seeded.search("quý độc giả").hits == ()
+
+
+def test_snippets_escape_markup_in_articles(library: Library, source: Path) -> None:
+    (source / "x.txt").write_text("Script test\n\nThe <script>alert('rice')</script> & rice story.\nMore rice.", encoding="utf-8")
+    library.import_paths([source])
+    snippet = library.search("rice").hits[0].snippet
+    assert "<script>" not in snippet
+    assert "&lt;script&gt;" in snippet
+
+
+def test_empty_and_broken_queries_explain_instead_of_failing(seeded: Library) -> None:
+    assert seeded.search("   ").explanation
+    for query in ['"Viet Nam', "(party", "NOT", "AND OR", "title:(", "\x00", "*?~^"]:
+        seeded.search(query)
+
+
+def test_check_names_an_original_that_no_longer_matches_its_hash(seeded: Library) -> None:
+    with sqlite3.connect(seeded.folder.database) as connection:
+        connection.execute("UPDATE originals SET data = X'00' WHERE id = 2")
+    connection.close()
+    report = seeded.check()
+    assert not report.ok
+    assert any("#2" in problem and "SHA-256" in problem for problem in report.problems)
+
+
+def test_a_deleted_index_is_rebuilt_on_open(archive_dir: Path, sample_dir: Path) -> None:
+    with Library.open(archive_dir) as library:
+        library.import_paths([sample_dir])
+    shutil.rmtree(archive_dir / "index")
+    with Library.open(archive_dir) as library:
+        assert any("Rebuilt the search index" in notice for notice in library.notices)
+        assert library.check().ok
+        assert library.search("Washington").hits
+
+
+def test_a_garbled_index_is_rebuilt_on_open(archive_dir: Path, sample_dir: Path) -> None:
+    with Library.open(archive_dir) as library:
+        library.import_paths([sample_dir])
+    for path in (archive_dir / "index").iterdir():
+        path.write_bytes(b"garbage")
+    with Library.open(archive_dir) as library:
+        assert library.check().ok
+
+
+def test_an_index_missing_articles_is_caught_up_on_open(archive_dir: Path, sample_dir: Path) -> None:
+    with Library.open(archive_dir) as library:
+        library.import_paths([sample_dir])
+    index = ArticleIndex(archive_dir / "index")
+    assert index.open() is None
+    index.apply([], [2, 4])
+    index.close()
+    with Library.open(archive_dir) as library:
+        report = library.check()
+        assert report.ok
+        assert report.indexed == 5
+
+
+def test_pending_queue_rows_are_drained_on_open(archive_dir: Path, sample_dir: Path) -> None:
+    with Library.open(archive_dir) as library:
+        library.import_paths([sample_dir])
+    with sqlite3.connect(archive_dir / "archive.sqlite") as connection:
+        connection.execute("INSERT INTO index_queue (article_id, op, queued_at) VALUES (3, 'upsert', '2026-01-01')")
+    connection.close()
+    with Library.open(archive_dir) as library, sqlite3.connect(archive_dir / "archive.sqlite") as connection:
+        assert connection.execute("SELECT count(*) FROM index_queue").fetchone() == (0,)
+        assert library.check().ok
+
+
+def test_reindex_rebuilds_from_the_store(seeded: Library) -> None:
+    assert seeded.reindex() == 5
+    assert seeded.check().ok
+
+
+def test_a_second_writer_is_refused_and_a_reader_is_allowed(seeded: Library) -> None:
+    with pytest.raises(ArchiveLockedError, match="open in another Archive Browser"):
+        Library.open(seeded.folder.root)
+    with Library.open(seeded.folder.root, read_only=True) as reader:
+        assert reader.read_only
+        assert reader.count() == 5
+        assert reader.search("Washington").hits
+        with pytest.raises(ReadOnlyArchiveError):
+            reader.import_paths([Path("/nonexistent")])
+
+
+def test_the_lock_is_released_on_close(archive_dir: Path) -> None:
+    Library.open(archive_dir).close()
+    Library.open(archive_dir).close()
+
+
+def test_read_only_needs_an_existing_archive(source: Path) -> None:
+    with pytest.raises(KnownError, match="no archive"):
+        Library.open(source / "nothing", read_only=True)

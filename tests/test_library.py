@@ -218,3 +218,48 @@ def test_the_lock_is_released_on_close(archive_dir: Path) -> None:
 def test_read_only_needs_an_existing_archive(source: Path) -> None:
     with pytest.raises(KnownError, match="no archive"):
         Library.open(source / "nothing", read_only=True)
+
+
+def test_a_folder_of_awkward_inputs_gives_each_file_its_one_outcome(library: Library, source: Path) -> None:
+    from tests.ingest.test_decode import to_cp1258
+
+    vietnamese = "Đà Nẵng mở đường bay mới\n\nĐà Nẵng (TTXVN) – Thành phố Đà Nẵng mở đường bay mới tới Huế.\nTTXVN"
+    (source / "legacy-vietnamese.txt").write_bytes(to_cp1258(vietnamese))
+    (source / "legacy-western.txt").write_bytes("Café owners meet\n\nHUE – Café owners met on Monday — “again”.".encode("cp1252"))
+    (source / "utf16-bom.txt").write_bytes("Ferry news\n\nCan Tho (VNA) – Ferries ran late.".encode("utf-16"))
+    (source / "utf16-nobom.txt").write_bytes("Rail news\n\nHanoi (VNA) – Trains ran on time today.".encode("utf-16-le"))
+    (source / "nfd.txt").write_text(
+        unicodedata.normalize("NFD", "Tin Hà Nội\n\nHà Nội (VNA) – Nguyễn Phú Trọng tiếp đoàn khách."), encoding="utf-8"
+    )
+    (source / "binary.txt").write_bytes(bytes(range(256)) * 4)
+    (source / "empty.txt").write_bytes(b"")
+    (source / "huge.txt").write_text("Long report\n\n" + "The delta grows rice. " * 100_000, encoding="utf-8")
+    (source / "too-huge.txt").write_text("x " * 1_600_000, encoding="utf-8")
+    (source / "story.txt").write_text(WIRE, encoding="utf-8")
+    (source / "story-crlf.txt").write_bytes(WIRE.replace("\n", "\r\n").encode("utf-8"))
+    (source / "unreadable.txt").symlink_to(source / "nowhere.txt")
+    (source / "photo.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    report = library.import_paths([source], max_bytes=3_000_000)
+    outcomes = {Path(o.path).name: o for o in report.outcomes}
+    assert len(outcomes) == len(report.outcomes) == 13
+    # the two copies of one story differ only in line endings; folders are read in name order
+    imported = {"legacy-vietnamese.txt", "legacy-western.txt", "utf16-bom.txt", "utf16-nobom.txt", "nfd.txt", "huge.txt", "story-crlf.txt"}
+    assert {name for name, o in outcomes.items() if o.outcome == "imported"} == imported
+    assert outcomes["story.txt"].outcome == "duplicate"
+    assert outcomes["story.txt"].duplicate_of == outcomes["story-crlf.txt"].id
+    skipped = {name: o.reason or "" for name, o in outcomes.items() if o.outcome == "skipped"}
+    assert set(skipped) == {"binary.txt", "empty.txt", "too-huge.txt", "unreadable.txt", "photo.png"}
+    assert "binary" in skipped["binary.txt"]
+    assert "empty" in skipped["empty.txt"]
+    assert "too large" in skipped["too-huge.txt"]
+    assert "cannot read" in skipped["unreadable.txt"]
+    assert "unsupported" in skipped["photo.png"]
+    legacy = library.article(outcomes["legacy-vietnamese.txt"].id or 0)
+    assert (legacy.summary.title, legacy.summary.agency, legacy.summary.place, legacy.encoding) == (
+        "Đà Nẵng mở đường bay mới",
+        "VNA",
+        "Đà Nẵng",
+        "cp1258",
+    )
+    assert [hit.id for hit in library.search("Nguyễn Phú Trọng").hits] == [outcomes["nfd.txt"].id]
+    assert library.check().ok

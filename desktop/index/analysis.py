@@ -32,14 +32,18 @@ def stem(word: str) -> str:
     return cached
 
 
-class FoldingTokenizer(Tokenizer):  # type: ignore[misc]
-    """Yield each word folded to lower-case ASCII-like text, with positions and original character offsets."""
+class _Stateless:
+    """Analysis components without settings: equal when of the same class (Whoosh compares schemas)."""
 
     def __eq__(self, other: object) -> bool:
         return other.__class__ is self.__class__
 
     def __hash__(self) -> int:
         return hash(self.__class__)
+
+
+class FoldingTokenizer(_Stateless, Tokenizer):  # type: ignore[misc]
+    """Yield each word folded to lower-case ASCII-like text, with positions and original character offsets."""
 
     def __call__(
         self,
@@ -80,14 +84,8 @@ class FoldingTokenizer(Tokenizer):  # type: ignore[misc]
             yield token
 
 
-class Porter2Filter(Filter):  # type: ignore[misc]
+class Porter2Filter(_Stateless, Filter):  # type: ignore[misc]
     """Stem folded words with Porter2 (``delegations`` → ``deleg``, ``running`` → ``run``)."""
-
-    def __eq__(self, other: object) -> bool:
-        return other.__class__ is self.__class__
-
-    def __hash__(self) -> int:
-        return hash(self.__class__)
 
     def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
         for token in tokens:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hashlib
+import json
 import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -15,11 +16,13 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from desktop.archive_folder import ArchiveFolder, ArchiveLock, default_archive_dir
-from desktop.core.errors import KnownError, ReadOnlyArchiveError
+from desktop.core.errors import ArticleNotFoundError, KnownError, ReadOnlyArchiveError
 from desktop.core.models import ArticleDetail, ArticleSummary, ArticleText, CheckReport, ImportOutcome, ImportReport, SearchHit
-from desktop.core.text import collapse_whitespace, visible_text
-from desktop.index.engine import ArticleIndex
-from desktop.index.highlight import hit_spans, snippet
+from desktop.core.text import collapse_whitespace, fold, visible_text
+from desktop.index.analysis import WORD
+from desktop.index.engine import SORTS, ArticleIndex
+from desktop.index.highlight import query_spans, snippet
+from desktop.index.query import FieldValue, Leaf, ParsedQuery, VariantTable, parse_query
 from desktop.ingest.files import DEFAULT_MAX_BYTES, Candidate, collect_paths, read_candidates
 from desktop.ingest.patterns import NewsPatterns, load_patterns
 from desktop.ingest.similarity import NEAR_DUPLICATE_THRESHOLD, band_keys, signature, similarity
@@ -38,9 +41,12 @@ REPORT_LIMIT = 20
 
 @dataclass(frozen=True, slots=True)
 class SearchResult:
+    """The hits shown, about how many matched, the fallback explanation, and facet counts when asked."""
+
     hits: tuple[SearchHit, ...]
     total: int
     explanation: str | None
+    facets: dict[str, list[tuple[str, int]]]
 
 
 class Library:
@@ -92,6 +98,7 @@ class Library:
                 folder=folder, engine=engine, index=ArticleIndex(folder.index), patterns=load_patterns(folder.patterns), lock=lock
             )
             library.notices.extend(notices)
+            library._seed_variants()
             library._prepare_index(progress)
             return library
         except BaseException:
@@ -297,6 +304,8 @@ class Library:
         _score, best_id, best_cluster = max(close)
         cluster_id = best_cluster if best_cluster is not None else best_id
         repo.set_cluster(session, [article_id, best_id], cluster_id)
+        if best_cluster is None:
+            repo.enqueue(session, [best_id], repo.UPSERT)  # its cluster is part of its index entry
 
     # reading ------------------------------------------------------------------------------------------------
     def count(self) -> int:
@@ -315,26 +324,165 @@ class Library:
         with self._read() as session:
             return repo.original_bytes(session, article_id)
 
-    def search(self, query: str, *, limit: int = 20) -> SearchResult:
-        """Search the index; snippets come from the stored text with every hit in ``<mark>``."""
+    def _variants(self) -> VariantTable:
+        with self._read() as session:
+            return VariantTable.from_groups(list(repo.variant_groups(session).values()))
+
+    def parse(self, query: str) -> ParsedQuery:
+        """The query as the search understands it (with the one-line explanation when it fell back)."""
+        return parse_query(query, self._variants())
+
+    def _require_index(self) -> None:
         if self._index_problem:
             raise KnownError(f"Search is not available: {self._index_problem}. Open the archive for writing to rebuild it.")
-        if not query.strip():
-            return SearchResult(hits=(), total=0, explanation="Type a word to search.")
-        raw = self._index.search(query, limit)
+
+    def search(self, query: str, *, limit: int = 20, sort: str = "relevance", facets: bool = False, spans: bool = False) -> SearchResult:
+        """Search the index; each hit says where it matched and carries a snippet with ``<mark>`` around hits.
+
+        Args:
+            sort: ``relevance``, ``date`` (oldest first), ``-date`` (newest first) or ``title``.
+            facets: count the whole result set by agency, year, tag and near-duplicate cluster.
+            spans: include every hit span of each result's clean text.
+        """
+        self._require_index()
+        if sort not in SORTS:
+            raise KnownError(f"Unknown sort {sort!r}: use one of {', '.join(SORTS)}.")
+        parsed = self.parse(query)
+        if parsed.tree is None:
+            return SearchResult(hits=(), total=0, explanation=parsed.explanation or "Type a word to search.", facets={})
+        raw = self._index.search(parsed, limit=limit, sort=sort, facets=facets)
         ids = [hit.id for hit in raw.hits]
         with self._read() as session:
             texts = {text.id: text for text in repo.texts_for(session, ids)}
             summaries = repo.summaries_for(session, ids)
+            facet_counts = self._facet_labels(session, raw.facets) if facets else {}
         hits = []
         for hit in raw.hits:
             text = texts.get(hit.id)
             summary = summaries.get(hit.id)
             if text is None or summary is None:
                 continue  # indexed but gone from the store: the queue will remove it
-            spans = hit_spans(text.text, text.boilerplate, raw.terms)
-            hits.append(SearchHit(id=hit.id, title=summary.title, score=hit.score, snippet=snippet(text.text, text.boilerplate, spans)))
-        return SearchResult(hits=tuple(hits), total=raw.total, explanation=raw.explanation)
+            body_spans = query_spans(text.text, parsed, "body", boilerplate=text.boilerplate, expansions=raw.expansions)
+            hits.append(
+                SearchHit(
+                    id=hit.id,
+                    title=summary.title,
+                    score=hit.score,
+                    snippet=snippet(text.text, text.boilerplate, body_spans),
+                    matched_in=_matched_in(text, parsed, body_spans, raw.expansions),
+                    spans=tuple(body_spans) if spans else None,
+                )
+            )
+        return SearchResult(hits=tuple(hits), total=raw.total, explanation=parsed.explanation, facets=facet_counts)
+
+    @staticmethod
+    def _facet_labels(session: Session, facets: dict[str, list[tuple[str, int]]]) -> dict[str, list[tuple[str, int]]]:
+        """Facet values as a person reads them: agencies and tags in their own spelling."""
+        names = {fold(name): name for name in repo.agency_names(session)}
+        names_of_tags = {"/".join(fold(part.strip()) for part in name.split("/")): name for name in repo.tag_names(session)}
+        labelled = dict(facets)
+        labelled["agency"] = [(names.get(value, value), count) for value, count in facets.get("agency", [])]
+        labelled["tag"] = [(names_of_tags.get(value, value), count) for value, count in facets.get("tag", [])]
+        return labelled
+
+    def hit_spans(self, article_id: int, query: str) -> list[tuple[int, int]]:
+        """Every hit of ``query`` in the article's clean text, for the reader to step through (n of N)."""
+        self._require_index()
+        parsed = self.parse(query)
+        with self._read() as session:
+            texts = repo.texts_for(session, [article_id])
+        if not texts:
+            raise ArticleNotFoundError(f"No article has id {article_id}.")
+        expansions = self._index.expansions(parsed)
+        return query_spans(texts[0].text, parsed, "body", boilerplate=texts[0].boilerplate, expansions=expansions)
+
+    def similar(self, article_id: int, *, limit: int = 10) -> list[SearchHit]:
+        """More like this: articles sharing the most telling words, leaving out its near-duplicate cluster."""
+        self._require_index()
+        with self._read() as session:
+            texts = repo.texts_for(session, [article_id])
+            if not texts:
+                raise ArticleNotFoundError(f"No article has id {article_id}.")
+            exclude = repo.cluster_members(session, article_id)
+        source = texts[0]
+        raw = self._index.similar(visible_text(source.text, source.boilerplate), exclude=exclude, limit=limit)
+        with self._read() as session:
+            found = {text.id: text for text in repo.texts_for(session, [hit.id for hit in raw])}
+        return [
+            SearchHit(
+                id=hit.id, title=found[hit.id].title, score=hit.score, snippet=snippet(found[hit.id].text, found[hit.id].boilerplate, [])
+            )
+            for hit in raw
+            if hit.id in found
+        ]
+
+    # name variants ------------------------------------------------------------------------------------------
+    def variant_groups(self) -> list[list[str]]:
+        with self._read() as session:
+            return list(repo.variant_groups(session).values())
+
+    def add_variants(self, names: Sequence[str]) -> list[str]:
+        """Make ``names`` spellings of one name, joining the group one of them is already in; return the group."""
+        cleaned = [" ".join(name.split()) for name in names if name.strip()]
+        if len(cleaned) < 1:
+            raise KnownError("Give at least one spelling.")
+        with self._write() as session:
+            groups = repo.variant_groups(session)
+            keys = {tuple(fold(w) for w in WORD.findall(name)) for name in cleaned}
+            join = next((gid for gid, members in groups.items() if keys & {tuple(fold(w) for w in WORD.findall(m)) for m in members}), None)
+            if join is None and len(cleaned) < 2:
+                raise KnownError("A new group needs two spellings or more (or one that joins an existing group).")
+            group_id = repo.add_variant_group(session, cleaned, join)
+            return repo.variant_groups(session)[group_id]
+
+    def remove_variant(self, name: str) -> None:
+        with self._write() as session:
+            if not repo.remove_variant(session, " ".join(name.split())):
+                raise KnownError(f"No name variant is spelled {name!r}.")
+
+    def _seed_variants(self) -> None:
+        """Add the shipped name variants once, when the archive is new (the user may edit them after)."""
+        with self._write() as session:
+            if repo.get_setting(session, "default_variants_added"):
+                return
+            data = json.loads(resources.files("desktop.resources").joinpath("name_variants.json").read_text(encoding="utf-8"))
+            if not repo.variant_groups(session):
+                for group in data["groups"]:
+                    repo.add_variant_group(session, group)
+            repo.put_setting(session, "default_variants_added", "1")
+
+    # saved searches -----------------------------------------------------------------------------------------
+    def saved_searches(self) -> list[tuple[str, str]]:
+        with self._read() as session:
+            return repo.saved_searches(session)
+
+    def save_search(self, name: str, query: str) -> None:
+        """Save ``query`` as ``name`` (replacing a saved search of that name)."""
+        if not name.strip() or not query.strip():
+            raise KnownError("A saved search needs a name and a query.")
+        with self._write() as session:
+            repo.put_saved_search(session, name.strip(), query.strip())
+
+    def saved_query(self, name: str) -> str:
+        with self._read() as session:
+            query = repo.saved_search(session, name)
+        if query is None:
+            raise KnownError(f"No saved search is named {name!r}.")
+        return query
+
+    def rename_saved_search(self, old: str, new: str) -> None:
+        if not new.strip():
+            raise KnownError("A saved search needs a name.")
+        with self._write() as session:
+            if repo.saved_search(session, new.strip()) is not None:
+                raise KnownError(f"A saved search is already named {new.strip()!r}.")
+            if not repo.rename_saved_search(session, old, new.strip()):
+                raise KnownError(f"No saved search is named {old!r}.")
+
+    def delete_saved_search(self, name: str) -> None:
+        with self._write() as session:
+            if not repo.delete_saved_search(session, name):
+                raise KnownError(f"No saved search is named {name!r}.")
 
     # checking -----------------------------------------------------------------------------------------------
     def check(self) -> CheckReport:
@@ -363,6 +511,39 @@ class Library:
         if extra:
             problems.append(f"{len(extra)} index entries have no article: {_some(extra)}")
         return CheckReport(articles=len(stored), indexed=len(indexed), problems=tuple(problems))
+
+
+def facet_clause(facet: str, value: str) -> str:
+    """The query clause that narrows a search to one facet value (so a narrowed search can be saved)."""
+    quoted = '"' + value.replace('"', " ") + '"'
+    return {"agency": f"agency:{quoted}", "year": f"date:{value}", "tag": f"tag:{quoted}", "cluster": f"cluster:{value}"}[facet]
+
+
+def _matched_in(
+    text: ArticleText, parsed: ParsedQuery, body_spans: Sequence[tuple[int, int]], expansions: dict[Leaf, frozenset[str]]
+) -> tuple[str, ...]:
+    """Where a result matched: text, title, note, annotation, tag, place, agency."""
+    found: list[str] = []
+    if query_spans(text.title, parsed, "title", expansions=expansions):
+        found.append("title")
+    if body_spans:
+        found.append("text")
+    for name, field, value in (
+        ("note", "note", "\n".join(text.notes)),
+        ("annotation", "annotation", "\n".join(text.annotations)),
+        ("tag", "tagwords", "\n".join(tag.replace("/", " ") for tag in text.tags)),
+        ("place", "place", text.place or ""),
+    ):
+        if query_spans(value, parsed, field, expansions=expansions):
+            found.append(name)
+    for leaf in parsed.positive_leaves():
+        if isinstance(leaf, FieldValue) and leaf.field in ("agency", "tag") and leaf.field not in found:
+            found.append(leaf.field)
+    if text.agency and "agency" not in found:
+        agency = fold(text.agency)
+        if any(isinstance(leaf, Leaf) and leaf.field is None and fold(" ".join(leaf.words)) == agency for leaf in parsed.positive_leaves()):
+            found.append("agency")
+    return tuple(found)
 
 
 def _some(ids: Sequence[int]) -> str:

@@ -46,8 +46,9 @@ def test_import_twice_then_list_show_search_check(tmp_path: Path, sample_dir: Pa
     hits = records(out)
     assert code == 0
     assert len(hits) == 1
-    assert "<mark>Nguyễn</mark> <mark>Phú</mark> <mark>Trọng</mark>" in str(hits[0]["snippet"])
-    assert set(hits[0]) == {"id", "title", "score", "snippet"}
+    assert "<mark>Nguyễn Phú Trọng</mark>" in str(hits[0]["snippet"])
+    assert set(hits[0]) == {"id", "title", "score", "snippet", "matched_in"}
+    assert hits[0]["matched_in"] == ["text"]
 
     code, out, _ = cli("--archive", archive, "--json", "show", str(hits[0]["id"]))
     shown = records(out)[0]

@@ -113,7 +113,7 @@ def test_import_reports_progress_and_can_be_cancelled_keeping_what_was_committed
 def test_search_marks_accented_words_for_a_plain_query(seeded: Library) -> None:
     hits = seeded.search("nguyen phu trong").hits
     assert len(hits) == 1
-    assert "<mark>Nguyễn</mark> <mark>Phú</mark> <mark>Trọng</mark>" in hits[0].snippet
+    assert "<mark>Nguyễn Phú Trọng</mark>" in hits[0].snippet
     nfd = seeded.search(unicodedata.normalize("NFD", "Nguyễn Phú Trọng")).hits
     assert [hit.id for hit in nfd] == [hits[0].id]
 

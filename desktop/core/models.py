@@ -173,9 +173,20 @@ class SearchHit:
     title: str
     score: float
     snippet: str
+    matched_in: tuple[str, ...] = ()
+    spans: tuple[tuple[int, int], ...] | None = None
 
     def to_json(self) -> dict[str, object]:
-        return {"id": self.id, "title": self.title, "score": round(self.score, 4), "snippet": self.snippet}
+        data: dict[str, object] = {
+            "id": self.id,
+            "title": self.title,
+            "score": round(self.score, 4),
+            "snippet": self.snippet,
+            "matched_in": list(self.matched_in),
+        }
+        if self.spans is not None:
+            data["spans"] = [list(span) for span in self.spans]
+        return data
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,3 +214,7 @@ class ArticleText:
     place: str | None
     date: str | None
     year: int | None
+    cluster_id: int | None = None
+    tags: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+    annotations: tuple[str, ...] = ()

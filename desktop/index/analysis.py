@@ -7,8 +7,9 @@ names stable, and bump ``SCHEMA_VERSION`` in ``desktop.index.schema`` whenever t
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, NamedTuple
 
 from whoosh.analysis import Filter, Token, Tokenizer
 from whoosh.lang.porter2 import stem as porter2_stem
@@ -103,3 +104,69 @@ def analyse(text: str) -> Iterator[tuple[str, int, int]]:
     """``(term, start, end)`` for every word of ``text``, as the index sees it."""
     for match in WORD.finditer(text):
         yield stem(fold(match.group(0))), match.start(), match.end()
+
+
+class WordToken(NamedTuple):
+    """One word of a text in every form a query can match it by."""
+
+    stem: str
+    folded: str
+    exact: str
+    start: int
+    end: int
+
+
+def exact_form(word: str) -> str:
+    """Lower-case NFC without folding: what an exact (``=``) query term matches."""
+    return unicodedata.normalize("NFC", word).lower()
+
+
+def word_tokens(text: str) -> list[WordToken]:
+    """Every word of ``text`` with its stem, folded and exact forms and its character offsets."""
+    tokens = []
+    for match in WORD.finditer(text):
+        word = match.group(0)
+        folded = fold(word)
+        tokens.append(WordToken(stem(folded), folded, exact_form(word), match.start(), match.end()))
+    return tokens
+
+
+class ExactTokenizer(_Stateless, Tokenizer):  # type: ignore[misc]
+    """Words lower-cased in NFC, accents kept: the field exact (``=``) terms search."""
+
+    def __call__(
+        self,
+        value: str,
+        positions: bool = False,
+        chars: bool = False,
+        keeporiginal: bool = False,
+        removestops: bool = True,
+        start_pos: int = 0,
+        start_char: int = 0,
+        tokenize: bool = True,
+        mode: str = "",
+        **kwargs: Any,
+    ) -> Iterator[Token]:
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        words = WORD.finditer(value) if tokenize else iter([re.match(r".*", value, re.DOTALL)])
+        for pos, match in enumerate(words):
+            if match is None:
+                continue
+            token.text = exact_form(match.group(0))
+            token.boost = 1.0
+            token.stopped = False
+            if positions:
+                token.pos = start_pos + pos
+            if chars:
+                token.startchar = start_char + match.start()
+                token.endchar = start_char + match.end()
+            yield token
+
+
+def plain_analyzer() -> Any:
+    """Folded but not stemmed: wildcards (``viet*``) and fuzzy terms (``quan~``) match whole words."""
+    return FoldingTokenizer()
+
+
+def exact_analyzer() -> Any:
+    return ExactTokenizer()

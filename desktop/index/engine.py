@@ -6,20 +6,30 @@ import json
 import shutil
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 
 from whoosh import index as whoosh_index
-from whoosh.qparser import AndGroup, MultifieldParser, OrGroup
-from whoosh.query import Query
+from whoosh import query as wq
+from whoosh import sorting
 from whoosh.searching import Searcher
 
 from desktop.core.models import ArticleText
+from desktop.index.query import Leaf, ParsedQuery, compile_query
 from desktop.index.schema import SCHEMA_VERSION, build_schema, document
 
 META_FILE = "archive-index.json"
 INDEX_NAME = "MAIN"
 WRITER_TIMEOUT_S = 30.0
-SEARCH_FIELDS = ("title", "body", "place", "agency")
+MAX_EXPANSIONS = 200
+SIMILAR_TERMS = 25
+#: sort name -> (sortable column, newest first)
+SORTS: dict[str, tuple[str, bool] | None] = {
+    "relevance": None,
+    "date": ("date_asc", False),
+    "-date": ("date_desc", True),
+    "title": ("title_sort", False),
+}
 
 Progress = Callable[[int, int], None]
 
@@ -33,9 +43,9 @@ class RawHit:
 @dataclass(frozen=True, slots=True)
 class RawResults:
     hits: tuple[RawHit, ...]
-    terms: frozenset[str]
     total: int
-    explanation: str | None
+    facets: dict[str, list[tuple[str, int]]]
+    expansions: dict[Leaf, frozenset[str]]
 
 
 class ArticleIndex:
@@ -155,23 +165,54 @@ class ArticleIndex:
     def ids(self) -> set[int]:
         return {int(fields["id"]) for fields in self.searcher.reader().all_stored_fields()}
 
-    def parse(self, text: str) -> tuple[Query, str | None]:
-        """Parse the query box's text: all words must match; on a syntax error, fall back to plain words."""
-        parser = MultifieldParser(list(SEARCH_FIELDS), schema=self.ix.schema, group=AndGroup)
-        try:
-            return parser.parse(text), None
-        except Exception:
-            words = " ".join("".join(ch if ch.isalnum() else " " for ch in text).split())
-            fallback = MultifieldParser(list(SEARCH_FIELDS), schema=self.ix.schema, group=OrGroup)
-            return fallback.parse(words), f"Could not read the query as written; searched for the words {words!r}."
+    def expansions(self, parsed: ParsedQuery) -> dict[Leaf, frozenset[str]]:
+        """The index words each wildcard or fuzzy leaf stands for, so highlights light exactly those."""
+        reader = self.searcher.reader()
+        found: dict[Leaf, frozenset[str]] = {}
+        for leaf in parsed.positive_leaves():
+            if isinstance(leaf, Leaf) and leaf.kind in ("wildcard", "fuzzy"):
+                terms = compile_query(leaf).expanded_terms(reader)
+                found[leaf] = frozenset(_text(term) for _field, term in islice(terms, MAX_EXPANSIONS))
+        return found
 
-    def search(self, text: str, limit: int) -> RawResults:
-        query, explanation = self.parse(text)
-        terms = frozenset(
-            term.decode("utf-8") if isinstance(term, bytes) else str(term)
-            for field, term in query.iter_all_terms()
-            if field in ("title", "body")
-        )
-        results = self.searcher.search(query, limit=limit)
+    def search(self, parsed: ParsedQuery, *, limit: int, sort: str = "relevance", facets: bool = False) -> RawResults:
+        """Run a parsed query: the top ``limit`` hits in ``sort`` order, and facet counts when asked."""
+        if parsed.tree is None:
+            return RawResults(hits=(), total=0, facets={}, expansions={})
+        options: dict[str, object] = {}
+        if sort not in SORTS:
+            raise ValueError(f"unknown sort {sort!r}")
+        order = SORTS[sort]
+        if order is not None:
+            column, reverse = order
+            options["sortedby"] = sorting.FieldFacet(column, reverse=reverse)
+        if facets:
+            options["groupedby"] = {
+                "agency": sorting.FieldFacet("agency", maptype=sorting.Count),
+                "year": sorting.FieldFacet("year", maptype=sorting.Count),
+                "cluster": sorting.FieldFacet("cluster", maptype=sorting.Count),
+                "tag": sorting.FieldFacet("tag", allow_overlap=True, maptype=sorting.Count),
+            }
+        results = self.searcher.search(compile_query(parsed.tree), limit=limit, **options)
         hits = tuple(RawHit(int(hit["id"]), float(hit.score or 0.0)) for hit in results)
-        return RawResults(hits=hits, terms=terms, total=results.estimated_length(), explanation=explanation)
+        counts: dict[str, list[tuple[str, int]]] = {}
+        if facets:
+            for name in ("agency", "year", "cluster", "tag"):
+                groups = results.groups(name)
+                pairs = [(_text(value), int(count)) for value, count in groups.items() if value not in (None, "", b"")]
+                counts[name] = sorted(pairs, key=lambda pair: (-pair[1], pair[0]))
+        return RawResults(hits=hits, total=results.estimated_length(), facets=counts, expansions=self.expansions(parsed))
+
+    def similar(self, text: str, *, exclude: Iterable[int], limit: int) -> list[RawHit]:
+        """Articles that share the most telling words of ``text``, leaving out ``exclude``."""
+        key_terms = self.searcher.key_terms_from_text("body", text, numterms=SIMILAR_TERMS)
+        if not key_terms:
+            return []
+        query = wq.Or([wq.Term("body", term, boost=weight) for term, weight in key_terms])
+        mask = wq.Or([wq.Term("id", str(article_id)) for article_id in exclude])
+        results = self.searcher.search(query, limit=limit, mask=mask)
+        return [RawHit(int(hit["id"]), float(hit.score or 0.0)) for hit in results]
+
+
+def _text(value: object) -> str:
+    return value.decode("utf-8") if isinstance(value, bytes) else str(value)

@@ -11,7 +11,21 @@ from sqlalchemy.orm import Session
 
 from desktop.core.errors import ArticleNotFoundError
 from desktop.core.models import ArticleDetail, ArticleSummary, ArticleText, ParsedArticle, PartialDate, Span
-from desktop.store.models import Article, ArticleTag, IndexQueue, Original, SimilarityBucket, Tag, utcnow
+from desktop.store.models import (
+    Annotation,
+    AnnotationTag,
+    Article,
+    ArticleTag,
+    IndexQueue,
+    NameVariant,
+    Note,
+    Original,
+    SavedSearch,
+    Setting,
+    SimilarityBucket,
+    Tag,
+    utcnow,
+)
 
 UPSERT = "upsert"
 DELETE = "delete"
@@ -193,8 +207,30 @@ def original_bytes(session: Session, article_id: int) -> bytes:
 
 
 def texts_for(session: Session, ids: Sequence[int]) -> list[ArticleText]:
-    """What the index needs for ``ids`` (missing ids are left out)."""
-    rows = session.scalars(select(Article).where(Article.id.in_(list(ids))).order_by(Article.id))
+    """What the index needs for ``ids`` (missing ids are left out): text, metadata, tags, notes, annotations."""
+    wanted = list(ids)
+    rows = list(session.scalars(select(Article).where(Article.id.in_(wanted)).order_by(Article.id)))
+    tags: dict[int, list[str]] = {}
+    for article_id, name in session.execute(
+        select(ArticleTag.article_id, Tag.name).join(Tag, Tag.id == ArticleTag.tag_id).where(ArticleTag.article_id.in_(wanted))
+    ):
+        tags.setdefault(article_id, []).append(name)
+    for article_id, name in session.execute(
+        select(Annotation.article_id, Tag.name)
+        .join(AnnotationTag, AnnotationTag.annotation_id == Annotation.id)
+        .join(Tag, Tag.id == AnnotationTag.tag_id)
+        .where(Annotation.article_id.in_(wanted))
+    ):
+        tags.setdefault(article_id, []).append(name)
+    notes: dict[int, list[str]] = {}
+    for article_id, body in session.execute(select(Note.article_id, Note.body).where(Note.article_id.in_(wanted)).order_by(Note.id)):
+        notes.setdefault(article_id, []).append(body)
+    annotations: dict[int, list[str]] = {}
+    for article_id, note in session.execute(
+        select(Annotation.article_id, Annotation.note).where(Annotation.article_id.in_(wanted)).order_by(Annotation.id)
+    ):
+        if note:
+            annotations.setdefault(article_id, []).append(note)
     return [
         ArticleText(
             id=row.id,
@@ -205,9 +241,102 @@ def texts_for(session: Session, ids: Sequence[int]) -> list[ArticleText]:
             place=row.place,
             date=_date(row).iso(),
             year=row.date_year,
+            cluster_id=row.cluster_id,
+            tags=tuple(sorted(set(tags.get(row.id, ())))),
+            notes=tuple(notes.get(row.id, ())),
+            annotations=tuple(annotations.get(row.id, ())),
         )
         for row in rows
     ]
+
+
+def cluster_members(session: Session, article_id: int) -> list[int]:
+    """The ids in ``article_id``'s near-duplicate cluster, itself included (just itself when in none)."""
+    cluster_id = session.scalar(select(Article.cluster_id).where(Article.id == article_id))
+    if cluster_id is None:
+        return [article_id]
+    return list(session.scalars(select(Article.id).where(Article.cluster_id == cluster_id).order_by(Article.id)))
+
+
+def tag_names(session: Session) -> list[str]:
+    return list(session.scalars(select(Tag.name).order_by(Tag.name)))
+
+
+def agency_names(session: Session) -> list[str]:
+    return [name for name in session.scalars(select(Article.agency).distinct()) if name]
+
+
+# name variants -------------------------------------------------------------------------------------------
+
+
+def variant_groups(session: Session) -> dict[int, list[str]]:
+    groups: dict[int, list[str]] = {}
+    for group_id, variant in session.execute(
+        select(NameVariant.group_id, NameVariant.variant).order_by(NameVariant.group_id, NameVariant.id)
+    ):
+        groups.setdefault(group_id, []).append(variant)
+    return groups
+
+
+def add_variant_group(session: Session, names: Sequence[str], join_group: int | None = None) -> int:
+    """Add ``names`` to group ``join_group`` (or a new group); return the group id."""
+    group_id = join_group
+    if group_id is None:
+        group_id = (session.scalar(select(func.max(NameVariant.group_id))) or 0) + 1
+    existing = set(session.scalars(select(NameVariant.variant).where(NameVariant.group_id == group_id)))
+    rows = [{"group_id": group_id, "variant": name} for name in dict.fromkeys(names) if name not in existing]
+    if rows:
+        session.execute(insert(NameVariant), rows)
+    return group_id
+
+
+def remove_variant(session: Session, name: str) -> int:
+    """Remove the spelling ``name`` from every group; return how many rows went."""
+    result = session.execute(delete(NameVariant).where(NameVariant.variant == name))
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+# saved searches -----------------------------------------------------------------------------------------
+
+
+def saved_searches(session: Session) -> list[tuple[str, str]]:
+    return [(row.name, row.query) for row in session.execute(select(SavedSearch.name, SavedSearch.query).order_by(SavedSearch.name))]
+
+
+def saved_search(session: Session, name: str) -> str | None:
+    return session.scalar(select(SavedSearch.query).where(SavedSearch.name == name))
+
+
+def put_saved_search(session: Session, name: str, query: str) -> None:
+    """Create the saved search ``name``, or replace its query."""
+    if session.scalar(select(SavedSearch.id).where(SavedSearch.name == name)) is None:
+        session.execute(insert(SavedSearch).values(name=name, query=query, created_at=utcnow()))
+    else:
+        session.execute(update(SavedSearch).where(SavedSearch.name == name).values(query=query))
+
+
+def rename_saved_search(session: Session, old: str, new: str) -> bool:
+    result = session.execute(update(SavedSearch).where(SavedSearch.name == old).values(name=new))
+    return bool(getattr(result, "rowcount", 0))
+
+
+def delete_saved_search(session: Session, name: str) -> bool:
+    result = session.execute(delete(SavedSearch).where(SavedSearch.name == name))
+    return bool(getattr(result, "rowcount", 0))
+
+
+# settings ------------------------------------------------------------------------------------------------
+
+
+def get_setting(session: Session, key: str) -> str | None:
+    return session.scalar(select(Setting.value).where(Setting.key == key))
+
+
+def put_setting(session: Session, key: str, value: str) -> None:
+    if get_setting(session, key) is None:
+        session.execute(insert(Setting).values(key=key, value=value))
+    else:
+        session.execute(update(Setting).where(Setting.key == key).values(value=value))
 
 
 def iter_fixity(session: Session, batch: int = 200) -> Iterator[tuple[int, str, bytes]]:

@@ -23,14 +23,14 @@ from desktop import __version__
 from desktop.archive_folder import APP_NAME, default_archive_dir
 from desktop.core.errors import ArchiveLockedError, KnownError
 from desktop.core.models import ImportOutcome
-from desktop.library import Library, open_default_archive
+from desktop.library import SORT_ORDERS, Library, open_default_archive
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
 EXIT_ERROR = 2
 EXIT_BUG = 70
 EXIT_INTERRUPTED = 130
-READ_ONLY_COMMANDS = frozenset({"list", "show", "search"})
+READ_ONLY_COMMANDS = frozenset({"list", "show", "search", "similar"})
 
 
 class _Output:
@@ -71,9 +71,36 @@ def _parser() -> argparse.ArgumentParser:
     cmd = commands.add_parser("show", parents=[common], help="show one article with its text")
     cmd.add_argument("id", type=int)
     cmd.add_argument("--original", action="store_true", help="write the original file's bytes to stdout")
-    cmd = commands.add_parser("search", parents=[common], help="search by keyword; hits are in <mark>…</mark>")
+    cmd = commands.add_parser("search", parents=[common], help="search (docs/search.md); hits are in <mark>…</mark>")
     cmd.add_argument("query")
     cmd.add_argument("--limit", type=int, default=20)
+    cmd.add_argument("--sort", choices=SORT_ORDERS, default="relevance")
+    cmd.add_argument("--facets", action="store_true", help="count the results by agency, year, tag and cluster")
+    cmd.add_argument("--spans", action="store_true", help="give every hit's [start, end] on the clean text")
+    cmd = commands.add_parser("similar", parents=[common], help="more like this article, leaving out its near-duplicates")
+    cmd.add_argument("id", type=int)
+    cmd.add_argument("--limit", type=int, default=10)
+    cmd = commands.add_parser("variants", parents=[common], help="name variants: spellings searched as one")
+    actions = cmd.add_subparsers(dest="action", required=True, metavar="ACTION")
+    actions.add_parser("list", parents=[common], help="list the groups")
+    action = actions.add_parser("add", parents=[common], help="make these spellings one name (joins a group one is in)")
+    action.add_argument("names", nargs="+", metavar="NAME")
+    action = actions.add_parser("remove", parents=[common], help="remove a spelling")
+    action.add_argument("name")
+    cmd = commands.add_parser("saved", parents=[common], help="saved searches")
+    actions = cmd.add_subparsers(dest="action", required=True, metavar="ACTION")
+    actions.add_parser("list", parents=[common], help="list saved searches")
+    action = actions.add_parser("add", parents=[common], help="save QUERY as NAME (replaces one of that name)")
+    action.add_argument("name")
+    action.add_argument("query")
+    action = actions.add_parser("run", parents=[common], help="run a saved search")
+    action.add_argument("name")
+    action.add_argument("--limit", type=int, default=20)
+    action = actions.add_parser("rename", parents=[common], help="rename a saved search")
+    action.add_argument("name")
+    action.add_argument("new_name")
+    action = actions.add_parser("remove", parents=[common], help="delete a saved search")
+    action.add_argument("name")
     commands.add_parser("check", parents=[common], help="verify the store, the index and every original's SHA-256")
     commands.add_parser("reindex", parents=[common], help="rebuild the search index from the store")
     return parser
@@ -155,14 +182,15 @@ def _run(args: argparse.Namespace, output: _Output) -> int:
             output.record(detail.to_json(), human)
             return EXIT_OK
         if args.command == "search":
-            result = library.search(args.query, limit=args.limit)
-            if result.explanation:
-                output.note(result.explanation)
-            for hit in result.hits:
-                output.record(hit.to_json(), f"{hit.id:>6}  {hit.score:6.2f}  {hit.title}\n        {hit.snippet}")
-            if not output.as_json:
-                output.note(f"{len(result.hits)} shown of about {result.total} matching articles")
+            return _search(library, output, args.query, limit=args.limit, sort=args.sort, facets=args.facets, spans=args.spans)
+        if args.command == "similar":
+            for hit in library.similar(args.id, limit=args.limit):
+                output.record(hit.to_json(), f"{hit.id:>6}  {hit.score:6.2f}  {hit.title}")
             return EXIT_OK
+        if args.command == "variants":
+            return _variants(library, output, args)
+        if args.command == "saved":
+            return _saved(library, output, args)
         if args.command == "check":
             check = library.check()
             data = {"ok": check.ok, "articles": check.articles, "indexed": check.indexed, "problems": list(check.problems)}
@@ -175,6 +203,59 @@ def _run(args: argparse.Namespace, output: _Output) -> int:
             output.record({"indexed": count}, f"indexed {count} articles")
             return EXIT_OK
     raise AssertionError(f"unhandled command {args.command}")
+
+
+def _search(
+    library: Library, output: _Output, query: str, *, limit: int, sort: str = "relevance", facets: bool = False, spans: bool = False
+) -> int:
+    result = library.search(query, limit=limit, sort=sort, facets=facets, spans=spans)
+    if result.explanation:
+        output.note(result.explanation)
+    for hit in result.hits:
+        where = ", ".join(hit.matched_in)
+        output.record(hit.to_json(), f"{hit.id:>6}  {hit.score:6.2f}  {hit.title}  [{where}]\n        {hit.snippet}")
+    if facets:
+        lines = [f"{name}: " + ", ".join(f"{value} ({count})" for value, count in values) for name, values in result.facets.items()]
+        summary = {
+            "total": result.total,
+            "explanation": result.explanation,
+            "facets": {k: [list(p) for p in v] for k, v in result.facets.items()},
+        }
+        output.record(summary, "\n".join(lines))
+    if not output.as_json:
+        output.note(f"{len(result.hits)} shown of about {result.total} matching articles")
+    return EXIT_OK
+
+
+def _variants(library: Library, output: _Output, args: argparse.Namespace) -> int:
+    if args.action == "add":
+        group = library.add_variants(args.names)
+        output.record({"group": group}, " = ".join(group))
+    elif args.action == "remove":
+        library.remove_variant(args.name)
+        output.note(f"removed {args.name!r}")
+    else:
+        for group in library.variant_groups():
+            output.record({"group": group}, " = ".join(group))
+    return EXIT_OK
+
+
+def _saved(library: Library, output: _Output, args: argparse.Namespace) -> int:
+    if args.action == "add":
+        library.save_search(args.name, args.query)
+        output.note(f"saved {args.name!r}")
+    elif args.action == "run":
+        return _search(library, output, library.saved_query(args.name), limit=args.limit)
+    elif args.action == "rename":
+        library.rename_saved_search(args.name, args.new_name)
+        output.note(f"renamed {args.name!r} to {args.new_name!r}")
+    elif args.action == "remove":
+        library.delete_saved_search(args.name)
+        output.note(f"removed {args.name!r}")
+    else:
+        for name, query in library.saved_searches():
+            output.record({"name": name, "query": query}, f"{name}: {query}")
+    return EXIT_OK
 
 
 def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None, err: TextIO | None = None) -> int:

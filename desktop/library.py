@@ -36,6 +36,9 @@ Progress = Callable[[int, int, str], None]
 Cancelled = Callable[[], bool]
 
 INDEX_BATCH = 250
+#: search orders: relevance, date (oldest first), -date (newest first), title
+SORT_ORDERS: tuple[str, ...] = tuple(SORTS)
+QUOTE_CONTEXT = 32  # characters of prefix and suffix kept with a quote, as the W3C TextQuoteSelector
 REPORT_LIMIT = 20
 
 
@@ -306,6 +309,37 @@ class Library:
         repo.set_cluster(session, [article_id, best_id], cluster_id)
         if best_cluster is None:
             repo.enqueue(session, [best_id], repo.UPSERT)  # its cluster is part of its index entry
+
+    # notes and annotations (the annotate issue builds editing, undo and re-anchoring on these) ------------
+    def add_note(self, article_id: int, body: str) -> int:
+        """Add a note to an article; it is searchable at once (``note:`` or any word)."""
+        if not body.strip():
+            raise KnownError("A note needs some text.")
+        with self._write() as session:
+            repo.article_text(session, article_id)
+            note_id = repo.insert_note(session, article_id, body)
+        self.drain_index_queue()
+        return note_id
+
+    def annotate(self, article_id: int, start: int, end: int, *, note: str = "", tags: Sequence[str] = ()) -> int:
+        """Annotate the passage ``[start, end)`` of the clean text, anchored by quote and by position."""
+        with self._write() as session:
+            text = repo.article_text(session, article_id)
+            if not 0 <= start < end <= len(text):
+                raise KnownError(f"The passage {start}–{end} is not inside the article ({len(text)} characters).")
+            annotation_id = repo.insert_annotation(
+                session,
+                article_id,
+                exact=text[start:end],
+                prefix=text[max(0, start - QUOTE_CONTEXT) : start],
+                suffix=text[end : end + QUOTE_CONTEXT],
+                start=start,
+                end=end,
+                note=note,
+                tags=tags,
+            )
+        self.drain_index_queue()
+        return annotation_id
 
     # reading ------------------------------------------------------------------------------------------------
     def count(self) -> int:

@@ -199,7 +199,7 @@ class ArticleIndex:
         if facets:
             for name in ("agency", "year", "cluster", "tag"):
                 groups = results.groups(name)
-                pairs = [(_text(value), int(count)) for value, count in groups.items() if value not in (None, "", b"")]
+                pairs = [(_text(value), int(count)) for value, count in groups.items() if _facet_value_known(name, value)]
                 counts[name] = sorted(pairs, key=lambda pair: (-pair[1], pair[0]))
         return RawResults(hits=hits, total=results.estimated_length(), facets=counts, expansions=self.expansions(parsed))
 
@@ -212,6 +212,13 @@ class ArticleIndex:
         mask = wq.Or([wq.Term("id", str(article_id)) for article_id in exclude])
         results = self.searcher.search(query, limit=limit, mask=mask)
         return [RawHit(int(hit["id"]), float(hit.score or 0.0)) for hit in results]
+
+
+def _facet_value_known(facet: str, value: object) -> bool:
+    """Leave out the placeholders of articles with no value (no cluster, no year: Whoosh's largest number)."""
+    if facet == "year":
+        return isinstance(value, int) and 0 < value < 10_000
+    return value not in (None, "", b"")
 
 
 def _text(value: object) -> str:

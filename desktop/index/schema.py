@@ -25,7 +25,7 @@ def build_schema() -> Schema:
         plain=TEXT(analyzer=plain_analyzer(), phrase=False),
         exact=TEXT(analyzer=exact_analyzer(), phrase=False),
         agency=ID(sortable=True),
-        tag=KEYWORD(commas=True, scorable=False, vector=True),
+        tag=KEYWORD(commas=True, scorable=False),
         cluster=ID(sortable=True),
         date=ID(),
         date_asc=ID(sortable=True),

@@ -266,6 +266,51 @@ def agency_names(session: Session) -> list[str]:
     return [name for name in session.scalars(select(Article.agency).distinct()) if name]
 
 
+# notes and annotations --------------------------------------------------------------------------------
+
+
+def article_text(session: Session, article_id: int) -> str:
+    text = session.scalar(select(Article.text).where(Article.id == article_id))
+    if text is None:
+        raise ArticleNotFoundError(f"No article has id {article_id}.")
+    return text
+
+
+def insert_note(session: Session, article_id: int, body: str) -> int:
+    now = utcnow()
+    note_id = session.execute(
+        insert(Note).values(article_id=article_id, body=body, created_at=now, modified_at=now).returning(Note.id)
+    ).scalar_one()
+    enqueue(session, [article_id], UPSERT)
+    return int(note_id)
+
+
+def insert_annotation(
+    session: Session, article_id: int, *, exact: str, prefix: str, suffix: str, start: int, end: int, note: str, tags: Sequence[str]
+) -> int:
+    now = utcnow()
+    annotation_id = session.execute(
+        insert(Annotation)
+        .values(
+            article_id=article_id,
+            exact=exact,
+            prefix=prefix,
+            suffix=suffix,
+            start=start,
+            end=end,
+            note=note,
+            status="anchored",
+            created_at=now,
+            modified_at=now,
+        )
+        .returning(Annotation.id)
+    ).scalar_one()
+    for name in dict.fromkeys(tags):
+        session.execute(insert(AnnotationTag).values(annotation_id=annotation_id, tag_id=ensure_tag(session, name)))
+    enqueue(session, [article_id], UPSERT)
+    return int(annotation_id)
+
+
 # name variants -------------------------------------------------------------------------------------------
 
 

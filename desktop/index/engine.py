@@ -12,6 +12,7 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 from whoosh import query as wq
 from whoosh import sorting
+from whoosh.analysis import STOP_WORDS
 from whoosh.searching import Searcher
 
 from desktop.core.models import ArticleText
@@ -194,7 +195,7 @@ class ArticleIndex:
                 "tag": sorting.FieldFacet("tag", allow_overlap=True, maptype=sorting.Count),
             }
         results = self.searcher.search(compile_query(parsed.tree), limit=limit, **options)
-        hits = tuple(RawHit(int(hit["id"]), float(hit.score or 0.0)) for hit in results)
+        hits = tuple(RawHit(int(hit["id"]), _score(hit.score)) for hit in results)
         counts: dict[str, list[tuple[str, int]]] = {}
         if facets:
             for name in ("agency", "year", "cluster", "tag"):
@@ -205,13 +206,15 @@ class ArticleIndex:
 
     def similar(self, text: str, *, exclude: Iterable[int], limit: int) -> list[RawHit]:
         """Articles that share the most telling words of ``text``, leaving out ``exclude``."""
-        key_terms = self.searcher.key_terms_from_text("body", text, numterms=SIMILAR_TERMS)
+        # function words say nothing about what a story is about (the index itself keeps them: US, May)
+        candidates = self.searcher.key_terms_from_text("body", text, numterms=SIMILAR_TERMS * 2)
+        key_terms = [(term, weight) for term, weight in candidates if term not in STOP_WORDS and len(term) > 2][:SIMILAR_TERMS]
         if not key_terms:
             return []
         query = wq.Or([wq.Term("body", term, boost=weight) for term, weight in key_terms])
         mask = wq.Or([wq.Term("id", str(article_id)) for article_id in exclude])
         results = self.searcher.search(query, limit=limit, mask=mask)
-        return [RawHit(int(hit["id"]), float(hit.score or 0.0)) for hit in results]
+        return [RawHit(int(hit["id"]), _score(hit.score)) for hit in results]
 
 
 def _facet_value_known(facet: str, value: object) -> bool:
@@ -219,6 +222,11 @@ def _facet_value_known(facet: str, value: object) -> bool:
     if facet == "year":
         return isinstance(value, int) and 0 < value < 10_000
     return value not in (None, "", b"")
+
+
+def _score(value: object) -> float:
+    """A hit's relevance; sorted searches give the sort key instead, which is no score."""
+    return float(value) if isinstance(value, int | float) else 0.0
 
 
 def _text(value: object) -> str:

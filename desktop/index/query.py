@@ -322,6 +322,8 @@ class _Parser:
     def parse_primary(self) -> Node | _PlainWords:
         token = self.take()
         if token.kind == "lpar":
+            if self.peek() is None:
+                raise QuerySyntaxError("a parenthesis is not closed")
             node = self.parse_or()
             if self.peek() != "rpar":
                 raise QuerySyntaxError("a parenthesis is not closed")

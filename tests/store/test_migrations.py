@@ -55,3 +55,28 @@ def test_a_failing_migration_changes_nothing_and_leaves_a_backup(archive_dir: Pa
     # and the lock was released: the archive can be opened again (and fails the same clear way)
     with pytest.raises(KnownError):
         Library.open(archive_dir)
+
+
+def test_an_older_archive_is_backed_up_then_upgraded_keeping_its_articles(archive_dir: Path, sample_dir: Path) -> None:
+    from alembic import command
+
+    from desktop.store.migrate import alembic_config
+
+    archive_dir.mkdir(parents=True)
+    engine = create_sqlite_engine(archive_dir / "archive.sqlite")
+    config = alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0001")
+    engine.dispose()
+    with Library.open(archive_dir) as library:
+        assert any("Upgraded the archive" in notice for notice in library.notices)
+        library.import_paths([sample_dir])
+    backups = list((archive_dir / "backups").glob("before-upgrade-*.sqlite"))
+    assert len(backups) == 1
+    with sqlite3.connect(backups[0]) as connection:
+        assert connection.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
+    connection.close()
+    with Library.open(archive_dir) as library:
+        assert library.count() == 5
+        assert library.notices == []

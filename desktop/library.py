@@ -8,7 +8,7 @@ import hashlib
 import json
 import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
 
@@ -17,12 +17,38 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from desktop.archive_folder import ArchiveFolder, ArchiveLock, default_archive_dir
 from desktop.core.errors import ArticleNotFoundError, KnownError, ReadOnlyArchiveError
-from desktop.core.models import ArticleDetail, ArticleSummary, ArticleText, CheckReport, ImportOutcome, ImportReport, SearchHit
+from desktop.core.models import (
+    ArticleDetail,
+    ArticleRow,
+    ArticleSummary,
+    ArticleText,
+    CheckReport,
+    ImportOutcome,
+    ImportReport,
+    MetaAll,
+    MetaAny,
+    MetaClause,
+    MetaFilter,
+    MetaNot,
+    SearchHit,
+)
 from desktop.core.text import collapse_whitespace, fold, visible_text
 from desktop.index.analysis import WORD
 from desktop.index.engine import SORTS, ArticleIndex
 from desktop.index.highlight import query_spans, snippet
-from desktop.index.query import FieldValue, Leaf, ParsedQuery, VariantTable, parse_query
+from desktop.index.query import (
+    AllOf,
+    AnyOf,
+    DateRange,
+    Everything,
+    FieldValue,
+    Leaf,
+    Node,
+    NoneOf,
+    ParsedQuery,
+    VariantTable,
+    parse_query,
+)
 from desktop.ingest.files import DEFAULT_MAX_BYTES, Candidate, collect_paths, read_candidates
 from desktop.ingest.patterns import NewsPatterns, load_patterns
 from desktop.ingest.similarity import NEAR_DUPLICATE_THRESHOLD, band_keys, signature, similarity
@@ -36,10 +62,21 @@ Progress = Callable[[int, int, str], None]
 Cancelled = Callable[[], bool]
 
 INDEX_BATCH = 250
+SEARCH_LIMIT = 10_000  # the most search results the table lists
 #: search orders: relevance, date (oldest first), -date (newest first), title
 SORT_ORDERS: tuple[str, ...] = tuple(SORTS)
 QUOTE_CONTEXT = 32  # characters of prefix and suffix kept with a quote, as the W3C TextQuoteSelector
 REPORT_LIMIT = 20
+
+
+@dataclass(frozen=True, slots=True)
+class Browse:
+    """What the article table shows: ids in order, about how many matched, and the query's explanation."""
+
+    ids: list[int]
+    total: int
+    explanation: str | None
+    searched: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,8 +113,11 @@ class Library:
 
     # opening and closing ----------------------------------------------------------------------------
     @classmethod
-    def open(cls, root: Path, *, read_only: bool = False, progress: Progress | None = None) -> Library:
+    def open(cls, root: Path, *, read_only: bool = False, progress: Progress | None = None, prepare_index: bool = True) -> Library:
         """Open (creating if needed) the archive in ``root``, migrate it after a backup, and bring its index up to date.
+
+        With ``prepare_index=False`` the index is left for :meth:`prepare_index`, so a window can show
+        the table first and catch the index up in the background.
 
         Raises:
             ArchiveLockedError: another process holds the archive for writing.
@@ -102,7 +142,8 @@ class Library:
             )
             library.notices.extend(notices)
             library._seed_variants()
-            library._prepare_index(progress)
+            if prepare_index:
+                library.prepare_index(progress)
             return library
         except BaseException:
             if engine is not None:
@@ -152,7 +193,8 @@ class Library:
             yield session
 
     # the index ------------------------------------------------------------------------------------------
-    def _prepare_index(self, progress: Progress | None) -> None:
+    def prepare_index(self, progress: Progress | None = None) -> None:
+        """Open the index; rebuild it if missing, damaged or old; drain the queue; catch up after a crash."""
         reason = self._index.open()
         if reason:
             rebuilt = self.reindex(progress)
@@ -216,6 +258,10 @@ class Library:
                 repo.delete_queue_through(session, last_queued)
         self._index_problem = None
         return total
+
+    @property
+    def index_ready(self) -> bool:
+        return self._index.is_open and not self._index_problem
 
     # import -----------------------------------------------------------------------------------------------
     def import_paths(
@@ -367,6 +413,8 @@ class Library:
         return parse_query(query, self._variants())
 
     def _require_index(self) -> None:
+        if not self._index.is_open and not self._index_problem:
+            raise KnownError("The search index is still being prepared; search will work in a moment.")
         if self._index_problem:
             raise KnownError(f"Search is not available: {self._index_problem}. Open the archive for writing to rebuild it.")
 
@@ -418,6 +466,55 @@ class Library:
         labelled["agency"] = [(names.get(value, value), count) for value, count in facets.get("agency", [])]
         labelled["tag"] = [(names_of_tags.get(value, value), count) for value, count in facets.get("tag", [])]
         return labelled
+
+    def browse(self, query: str = "", *, sort: str = "date", descending: bool = True) -> Browse:
+        """The ids the article table shows for ``query``, in order.
+
+        No query, or one made only of metadata clauses (``agency:``, ``tag:``, ``date:``, ``cluster:``),
+        is answered by SQL over every article; a query with words goes to the index (its best
+        ``SEARCH_LIMIT`` hits), then ``sort`` (``relevance`` or a table column) orders them.
+        """
+        parsed = self.parse(query) if query.strip() else ParsedQuery(None)
+        if parsed.tree is None and query.strip():
+            return Browse(ids=[], total=0, explanation=parsed.explanation, searched=True)
+        meta = _meta_filter(parsed.tree) if parsed.tree is not None else None
+        column = sort if sort in repo.SORT_COLUMNS else "date"
+        if parsed.tree is None or meta is not None:
+            with self._read() as session:
+                ids = repo.browse_ids(session, meta, sort=column, descending=descending if sort in repo.SORT_COLUMNS else True)
+            return Browse(ids=ids, total=len(ids), explanation=parsed.explanation, searched=False)
+        self._require_index()
+        raw = self._index.search(parsed, limit=SEARCH_LIMIT)
+        ids = [hit.id for hit in raw.hits]
+        if sort in repo.SORT_COLUMNS:
+            with self._read() as session:
+                ids = repo.browse_ids(session, None, sort=sort, descending=descending, among=ids)
+        return Browse(ids=ids, total=max(raw.total, len(ids)), explanation=parsed.explanation, searched=True)
+
+    def rows(self, ids: Sequence[int], query: str = "") -> dict[int, ArticleRow]:
+        """Table rows for ``ids``; with a query, each carries its snippet (only these rows are highlighted)."""
+        with self._read() as session:
+            rows = repo.rows_for(session, ids)
+            texts = repo.texts_for(session, ids) if query.strip() else []
+        if texts:
+            parsed = self.parse(query)
+            expansions = self._index.expansions(parsed) if self.index_ready else {}
+            for text in texts:
+                spans = query_spans(text.text, parsed, "body", boilerplate=text.boilerplate, expansions=expansions)
+                rows[text.id] = replace(rows[text.id], snippet=snippet(text.text, text.boilerplate, spans))
+        return rows
+
+    def facets(self, query: str = "") -> dict[str, list[tuple[str, int]]]:
+        """Counts by agency, year, tag and cluster for what :meth:`browse` shows for ``query``."""
+        parsed = self.parse(query) if query.strip() else ParsedQuery(None)
+        meta = _meta_filter(parsed.tree) if parsed.tree is not None else None
+        if parsed.tree is None or meta is not None:
+            with self._read() as session:
+                return repo.facet_counts(session, meta)
+        self._require_index()
+        raw = self._index.search(parsed, limit=1, facets=True)
+        with self._read() as session:
+            return self._facet_labels(session, raw.facets)
 
     def hit_spans(self, article_id: int, query: str) -> list[tuple[int, int]]:
         """Every hit of ``query`` in the article's clean text, for the reader to step through (n of N)."""
@@ -547,6 +644,26 @@ class Library:
         return CheckReport(articles=len(stored), indexed=len(indexed), problems=tuple(problems))
 
 
+def _meta_filter(node: Node) -> MetaFilter | None:
+    """The query as a metadata filter SQL can answer, or None when it needs the index (it has words)."""
+    if isinstance(node, FieldValue):
+        return MetaClause(node.field, (node.value,))  # type: ignore[arg-type]
+    if isinstance(node, DateRange):
+        return MetaClause("date", (node.low or "", node.high or ""))
+    if isinstance(node, Everything):
+        return MetaClause("all", ())
+    if isinstance(node, NoneOf):
+        inner = _meta_filter(node.child)
+        return MetaNot(inner) if inner is not None else None
+    if isinstance(node, AllOf | AnyOf):
+        children = [_meta_filter(child) for child in node.children]
+        if any(child is None for child in children):
+            return None
+        kept = tuple(child for child in children if child is not None)
+        return MetaAll(kept) if isinstance(node, AllOf) else MetaAny(kept)
+    return None
+
+
 def facet_clause(facet: str, value: str) -> str:
     """The query clause that narrows a search to one facet value (so a narrowed search can be saved)."""
     quoted = '"' + value.replace('"', " ") + '"'
@@ -610,12 +727,14 @@ def sample_files() -> Iterator[list[Path]]:
         yield sorted(p for p in Path(path).iterdir() if p.suffix == ".txt")
 
 
-def open_default_archive(progress: Progress | None = None) -> Library:
+def open_default_archive(progress: Progress | None = None, *, prepare_index: bool = True) -> Library:
     """Open the per-user archive, creating it and filling it with the sample articles on first run."""
     root = default_archive_dir()
     first_run = not ArchiveFolder(root).database.exists()
-    library = Library.open(root, progress=progress)
+    library = Library.open(root, progress=progress, prepare_index=prepare_index)
     if first_run and library.count() == 0:
+        if not prepare_index:
+            library.prepare_index(progress)
         with sample_files() as paths:
             library.import_paths(paths, progress=progress)
         library.notices.append(f"Created your archive in {root} with {library.count()} sample articles.")

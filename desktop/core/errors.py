@@ -21,3 +21,7 @@ class ArticleNotFoundError(KnownError):
 
 class ArchiveDamagedError(KnownError):
     """The archive's database failed its integrity check or cannot be read."""
+
+
+class IndexUnavailableError(KnownError):
+    """The search index is being prepared or rebuilt; search works again in a moment."""

@@ -218,3 +218,43 @@ class ArticleText:
     tags: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
     annotations: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class MetaClause:
+    """A filter on article metadata that SQL can answer without the index.
+
+    ``field`` is ``agency`` (folded names), ``tag`` (folded paths, children included), ``cluster``
+    (cluster ids) or ``date`` (``(low, high)`` ISO bounds, either may be empty).
+    """
+
+    field: Literal["agency", "tag", "cluster", "date", "all"]
+    values: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class MetaAll:
+    children: tuple[MetaFilter, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class MetaAny:
+    children: tuple[MetaFilter, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class MetaNot:
+    child: MetaFilter
+
+
+MetaFilter = MetaClause | MetaAll | MetaAny | MetaNot
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleRow:
+    """One row of the article table: the summary, its tags and its number of notes (and a snippet in search)."""
+
+    summary: ArticleSummary
+    tags: tuple[str, ...]
+    notes: int
+    snippet: str | None = None

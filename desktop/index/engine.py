@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from itertools import islice
@@ -15,6 +16,7 @@ from whoosh import sorting
 from whoosh.analysis import STOP_WORDS
 from whoosh.searching import Searcher
 
+from desktop.core.errors import IndexUnavailableError
 from desktop.core.models import ArticleText
 from desktop.index.query import Leaf, ParsedQuery, compile_query
 from desktop.index.schema import SCHEMA_VERSION, build_schema, document
@@ -50,12 +52,15 @@ class RawResults:
 
 
 class ArticleIndex:
-    """The index folder of one archive. Not thread-safe: one owner thread, as the store's writer."""
+    """The index folder of one archive: one writing thread at a time, searches from any thread."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self._ix: whoosh_index.Index | None = None
         self._searcher: Searcher | None = None
+        # The window reads (searches) on one thread while another writes (imports): the searcher is
+        # swapped after each commit, never while a search is using it.
+        self._lock = threading.RLock()
 
     # opening ------------------------------------------------------------------------------------
     def open(self) -> str | None:
@@ -82,25 +87,31 @@ class ArticleIndex:
         return None
 
     def close(self) -> None:
-        if self._searcher is not None:
-            self._searcher.close()
-        self._searcher = None
-        if self._ix is not None:
-            self._ix.close()
-        self._ix = None
+        with self._lock:
+            if self._searcher is not None:
+                self._searcher.close()
+            self._searcher = None
+            if self._ix is not None:
+                self._ix.close()
+            self._ix = None
+
+    @property
+    def is_open(self) -> bool:
+        return self._ix is not None
 
     @property
     def ix(self) -> whoosh_index.Index:
         if self._ix is None:
-            raise RuntimeError("the index is not open")
+            raise IndexUnavailableError("The search index is being prepared; search will work in a moment.")
         return self._ix
 
     def _refresh(self) -> None:
         # A new searcher, not Searcher.refresh(): refresh() reuses segment readers whose deletions
         # changed (a deleted article stays visible) and fails outright on an empty index.
-        if self._searcher is not None:
-            self._searcher.close()
-        self._searcher = self.ix.searcher()
+        with self._lock:
+            if self._searcher is not None:
+                self._searcher.close()
+            self._searcher = self.ix.searcher()
 
     @property
     def searcher(self) -> Searcher:
@@ -164,10 +175,15 @@ class ArticleIndex:
         return int(self.ix.doc_count())
 
     def ids(self) -> set[int]:
-        return {int(fields["id"]) for fields in self.searcher.reader().all_stored_fields()}
+        with self._lock:
+            return {int(fields["id"]) for fields in self.searcher.reader().all_stored_fields()}
 
     def expansions(self, parsed: ParsedQuery) -> dict[Leaf, frozenset[str]]:
         """The index words each wildcard or fuzzy leaf stands for, so highlights light exactly those."""
+        with self._lock:
+            return self._expansions(parsed)
+
+    def _expansions(self, parsed: ParsedQuery) -> dict[Leaf, frozenset[str]]:
         reader = self.searcher.reader()
         found: dict[Leaf, frozenset[str]] = {}
         for leaf in parsed.positive_leaves():
@@ -178,6 +194,10 @@ class ArticleIndex:
 
     def search(self, parsed: ParsedQuery, *, limit: int, sort: str = "relevance", facets: bool = False) -> RawResults:
         """Run a parsed query: the top ``limit`` hits in ``sort`` order, and facet counts when asked."""
+        with self._lock:
+            return self._search(parsed, limit=limit, sort=sort, facets=facets)
+
+    def _search(self, parsed: ParsedQuery, *, limit: int, sort: str, facets: bool) -> RawResults:
         if parsed.tree is None:
             return RawResults(hits=(), total=0, facets={}, expansions={})
         options: dict[str, object] = {}
@@ -202,10 +222,14 @@ class ArticleIndex:
                 groups = results.groups(name)
                 pairs = [(_text(value), int(count)) for value, count in groups.items() if _facet_value_known(name, value)]
                 counts[name] = sorted(pairs, key=lambda pair: (-pair[1], pair[0]))
-        return RawResults(hits=hits, total=results.estimated_length(), facets=counts, expansions=self.expansions(parsed))
+        return RawResults(hits=hits, total=results.estimated_length(), facets=counts, expansions=self._expansions(parsed))
 
     def similar(self, text: str, *, exclude: Iterable[int], limit: int) -> list[RawHit]:
         """Articles that share the most telling words of ``text``, leaving out ``exclude``."""
+        with self._lock:
+            return self._similar(text, exclude=exclude, limit=limit)
+
+    def _similar(self, text: str, *, exclude: Iterable[int], limit: int) -> list[RawHit]:
         # function words say nothing about what a story is about (the index itself keeps them: US, May)
         candidates = self.searcher.key_terms_from_text("body", text, numterms=SIMILAR_TERMS * 2)
         key_terms = [(term, weight) for term, weight in candidates if term not in STOP_WORDS and len(term) > 2][:SIMILAR_TERMS]

@@ -52,6 +52,8 @@ class Article(Base):
     date_month: Mapped[int | None] = mapped_column(Integer)
     date_day: Mapped[int | None] = mapped_column(Integer)
     date_precision: Mapped[str] = mapped_column(String(16), default="unknown")
+    #: the date as ISO text at its precision (``2023-07-03``, ``2016-02``, ``--03-08``), for sorting and ranges
+    date_key: Mapped[str | None] = mapped_column(String(10), index=True)
     text: Mapped[str] = mapped_column(Text)
     boilerplate: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     text_hash: Mapped[str] = mapped_column(String(64), unique=True)

@@ -6,11 +6,24 @@ import datetime as dt
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import ColumnElement, and_, delete, false, func, insert, not_, or_, select, true, update
 from sqlalchemy.orm import Session
 
 from desktop.core.errors import ArticleNotFoundError
-from desktop.core.models import ArticleDetail, ArticleSummary, ArticleText, ParsedArticle, PartialDate, Span
+from desktop.core.models import (
+    ArticleDetail,
+    ArticleRow,
+    ArticleSummary,
+    ArticleText,
+    MetaAll,
+    MetaAny,
+    MetaFilter,
+    MetaNot,
+    ParsedArticle,
+    PartialDate,
+    Span,
+)
+from desktop.core.text import fold
 from desktop.store.models import (
     Annotation,
     AnnotationTag,
@@ -91,6 +104,7 @@ def insert_article(
             date_month=article.date.month,
             date_day=article.date.day,
             date_precision=article.date.precision,
+            date_key=article.date.iso(),
             text=article.text,
             boilerplate=[span.to_json() for span in article.boilerplate],
             text_hash=text_hash,
@@ -264,6 +278,144 @@ def tag_names(session: Session) -> list[str]:
 
 def agency_names(session: Session) -> list[str]:
     return [name for name in session.scalars(select(Article.agency).distinct()) if name]
+
+
+# browsing ------------------------------------------------------------------------------------------------
+
+#: table column -> how SQL orders by it
+SORT_COLUMNS = ("title", "agency", "date", "place", "tags", "notes")
+
+
+def _tag_ids(session: Session, folded_path: str) -> list[int]:
+    """Ids of the tag whose folded path is ``folded_path`` and of all its children."""
+    found = []
+    for tag_id, name in session.execute(select(Tag.id, Tag.name)):
+        path = "/".join(fold(part.strip()) for part in name.split("/"))
+        if path == folded_path or path.startswith(folded_path + "/"):
+            found.append(tag_id)
+    return found
+
+
+def _filter_expression(session: Session, node: MetaFilter) -> ColumnElement[bool]:
+    if isinstance(node, MetaAll):
+        return and_(true(), *(_filter_expression(session, child) for child in node.children))
+    if isinstance(node, MetaAny):
+        return or_(false(), *(_filter_expression(session, child) for child in node.children))
+    if isinstance(node, MetaNot):
+        return not_(_filter_expression(session, node.child))
+    if node.field == "all":
+        return true()
+    if node.field == "agency":
+        names = [name for name in agency_names(session) if fold(name) in node.values]
+        return Article.agency.in_(names)
+    if node.field == "cluster":
+        return Article.cluster_id.in_([int(value) for value in node.values])
+    if node.field == "date":
+        low, high = node.values
+        clauses: list[ColumnElement[bool]] = [Article.date_key.is_not(None)]
+        if low:
+            clauses.append(Article.date_key >= low)
+        if high:
+            clauses.append(Article.date_key <= high)
+        return and_(*clauses)
+    tag_ids = [tag_id for value in node.values for tag_id in _tag_ids(session, value)]
+    tagged = select(ArticleTag.article_id).where(ArticleTag.tag_id.in_(tag_ids))
+    annotated = (
+        select(Annotation.article_id)
+        .join(AnnotationTag, AnnotationTag.annotation_id == Annotation.id)
+        .where(AnnotationTag.tag_id.in_(tag_ids))
+    )
+    return or_(Article.id.in_(tagged), Article.id.in_(annotated))
+
+
+def _order(column: str, descending: bool) -> list[Any]:
+    notes = select(func.count(Note.id)).where(Note.article_id == Article.id).scalar_subquery()
+    first_tag = (
+        select(func.min(Tag.name))
+        .join(ArticleTag, ArticleTag.tag_id == Tag.id)
+        .where(ArticleTag.article_id == Article.id)
+        .scalar_subquery()
+    )
+    key: Any = {
+        "title": Article.title,
+        "agency": Article.agency,
+        "date": Article.date_key,
+        "place": Article.place,
+        "tags": first_tag,
+        "notes": notes,
+    }[column]
+    # empty values last in either direction, then the id to keep the order stable
+    return [key.is_(None), key.desc() if descending else key.asc(), Article.id.desc() if descending else Article.id.asc()]
+
+
+def browse_ids(
+    session: Session, where: MetaFilter | None, *, sort: str = "date", descending: bool = True, among: Sequence[int] | None = None
+) -> list[int]:
+    """The ids of the articles matching ``where`` (and in ``among``, if given), in table order."""
+    query = select(Article.id).order_by(*_order(sort, descending))
+    if where is not None:
+        query = query.where(_filter_expression(session, where))
+    if among is None:
+        return list(session.scalars(query))
+    wanted = set(among)
+    return [article_id for article_id in session.scalars(query) if article_id in wanted]
+
+
+def facet_counts(session: Session, where: MetaFilter | None) -> dict[str, list[tuple[str, int]]]:
+    """Counts by agency, year, tag (parents include their children) and cluster, for the filtered articles."""
+    condition = _filter_expression(session, where) if where is not None else true()
+    agencies = session.execute(select(Article.agency, func.count()).where(condition, Article.agency.is_not(None)).group_by(Article.agency))
+    years = session.execute(
+        select(Article.date_year, func.count()).where(condition, Article.date_year.is_not(None)).group_by(Article.date_year)
+    )
+    clusters = session.execute(
+        select(Article.cluster_id, func.count())
+        .where(condition, Article.cluster_id.is_not(None))
+        .group_by(Article.cluster_id)
+        .having(func.count() > 1)
+    )
+    tag_rows = session.execute(
+        select(ArticleTag.article_id, Tag.name)
+        .join(Tag, Tag.id == ArticleTag.tag_id)
+        .join(Article, Article.id == ArticleTag.article_id)
+        .where(condition)
+    )
+    tagged: dict[str, set[int]] = {}
+    for article_id, name in tag_rows:
+        parts = name.split("/")
+        for depth in range(1, len(parts) + 1):
+            tagged.setdefault("/".join(parts[:depth]), set()).add(article_id)
+
+    def ranked(pairs: Iterable[tuple[Any, int]]) -> list[tuple[str, int]]:
+        return sorted(((str(value), int(count)) for value, count in pairs), key=lambda pair: (-pair[1], pair[0]))
+
+    return {
+        "agency": ranked(agencies),
+        "year": ranked(years),
+        "tag": ranked((name, len(ids)) for name, ids in tagged.items()),
+        "cluster": ranked(clusters),
+    }
+
+
+def rows_for(session: Session, ids: Sequence[int]) -> dict[int, ArticleRow]:
+    """Table rows for ``ids`` in three queries, whatever their number."""
+    wanted = list(ids)
+    summaries = summaries_for(session, wanted)
+    tags: dict[int, list[str]] = {}
+    for article_id, name in session.execute(
+        select(ArticleTag.article_id, Tag.name)
+        .join(Tag, Tag.id == ArticleTag.tag_id)
+        .where(ArticleTag.article_id.in_(wanted))
+        .order_by(Tag.name)
+    ):
+        tags.setdefault(article_id, []).append(name)
+    notes = dict(
+        session.execute(select(Note.article_id, func.count()).where(Note.article_id.in_(wanted)).group_by(Note.article_id)).tuples().all()
+    )
+    return {
+        article_id: ArticleRow(summary=summary, tags=tuple(tags.get(article_id, ())), notes=int(notes.get(article_id, 0)))
+        for article_id, summary in summaries.items()
+    }
 
 
 # notes and annotations --------------------------------------------------------------------------------

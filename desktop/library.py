@@ -49,6 +49,7 @@ from desktop.index.query import (
     VariantTable,
     parse_query,
 )
+from desktop.ingest.decode import NotTextError, decode_bytes
 from desktop.ingest.files import DEFAULT_MAX_BYTES, Candidate, collect_paths, read_candidates
 from desktop.ingest.patterns import NewsPatterns, load_patterns
 from desktop.ingest.similarity import NEAR_DUPLICATE_THRESHOLD, band_keys, signature, similarity
@@ -417,6 +418,14 @@ class Library:
             raise KnownError("The search index is still being prepared; search will work in a moment.")
         if self._index_problem:
             raise KnownError(f"Search is not available: {self._index_problem}. Open the archive for writing to rebuild it.")
+
+    def original_text(self, article_id: int) -> str:
+        """The original file as text, exactly as imported (markup included), for the reader's toggle."""
+        data = self.original(article_id)
+        try:
+            return decode_bytes(data).text
+        except NotTextError:
+            return data.decode("utf-8", errors="replace")
 
     def search(self, query: str, *, limit: int = 20, sort: str = "relevance", facets: bool = False, spans: bool = False) -> SearchResult:
         """Search the index; each hit says where it matched and carries a snippet with ``<mark>`` around hits.

@@ -409,9 +409,12 @@ def rows_for(session: Session, ids: Sequence[int]) -> dict[int, ArticleRow]:
         .order_by(Tag.name)
     ):
         tags.setdefault(article_id, []).append(name)
-    notes = dict(
-        session.execute(select(Note.article_id, func.count()).where(Note.article_id.in_(wanted)).group_by(Note.article_id)).tuples().all()
-    )
+    notes = {
+        int(article_id): int(count)
+        for article_id, count in session.execute(
+            select(Note.article_id, func.count()).where(Note.article_id.in_(wanted)).group_by(Note.article_id)
+        )
+    }
     return {
         article_id: ArticleRow(summary=summary, tags=tuple(tags.get(article_id, ())), notes=int(notes.get(article_id, 0)))
         for article_id, summary in summaries.items()

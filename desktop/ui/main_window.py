@@ -1,115 +1,646 @@
-"""The main window, for now a plain list of the archive's articles (the main window issue replaces it)."""
+"""The main window: facet sidebar · article table · reader; search box; import with progress; all I/O in workers."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QThreadPool
-from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QStackedWidget, QTableView
+from PySide6.QtCore import QEvent, QItemSelection, QItemSelectionModel, QObject, QSettings, QStringListModel, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QDragEnterEvent, QDropEvent, QGuiApplication, QKeyEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCompleter,
+    QFileDialog,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 
-from desktop.core.models import ArticleSummary
-from desktop.library import Library
-from desktop.ui.workers import Task
+from desktop.core.models import ArticleDetail, ArticleRow, ImportReport
+from desktop.library import Browse, Library, Progress
+from desktop.ui.article_model import COLUMNS, ArticleTableModel
+from desktop.ui.delegates import SnippetDelegate
+from desktop.ui.dialogs import CrashDialog, ImportSummary, ShortcutsDialog, write_crash_log
+from desktop.ui.facets import FacetPanel
+from desktop.ui.reader import Reader
+from desktop.ui.text import tr
+from desktop.ui.workers import Context, Runner, Task
 
-Index = QModelIndex | QPersistentModelIndex
+SEARCH_DELAY_MS = 250
+HISTORY_SIZE = 50
+# phrases, wildcards and fuzzy words are searched on Enter only: they are the slow queries
+_HEAVY = re.compile(r'["*?~]')
 
-
-class ArticleListModel(QAbstractTableModel):
-    """Article summaries as rows: title, agency, date, place."""
-
-    COLUMNS = ("Title", "Agency", "Date", "Place")
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._rows: list[ArticleSummary] = []
-
-    def set_rows(self, rows: list[ArticleSummary]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        row = self._rows[index.row()]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            values = (row.title, row.agency or "", row.date or "", row.place or "")
-            return values[index.column()]
-        return None
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.COLUMNS):
-            return self.COLUMNS[section]
-        return None
+OpenLibrary = Callable[[Progress], Library]
 
 
 class MainWindow(QMainWindow):
-    """Opens the archive in a worker, then lists its articles."""
+    """Opens the archive in a worker, shows the table first, and catches the index up in the background."""
 
-    def __init__(self, open_library: Any) -> None:
+    archive_ready = Signal()
+    view_updated = Signal()  # the table and facets show the latest query (tests wait on this)
+    article_shown = Signal(int)
+    import_finished = Signal(object)
+
+    def __init__(self, open_library: OpenLibrary, *, settings: QSettings | None = None) -> None:
         super().__init__()
-        self.setWindowTitle("Archive Browser")
-        self.resize(1000, 640)
+        self.setWindowTitle(tr("Archive Browser"))
+        self.setAcceptDrops(True)
+        self.settings = settings or QSettings()
         self.library: Library | None = None
-        self.model = ArticleListModel()
+        self.reads = Runner("reads", self)
+        self.writes = Runner("writes", self)
+        self.reads.crashed.connect(self.show_bug)
+        self.writes.crashed.connect(self.show_bug)
+        self.shown_query = ""
+        self.browse_sort = (str(self.settings.value("table/sort", "date")), _bool(self.settings.value("table/descending", True)))
+        self.search_sort: tuple[str, bool] = ("relevance", False)
+        self.view_generation = 0
+        self.article_generation = 0
+        self.total_articles = 0
+        self.import_task: Task | None = None
+        saved_history = self.settings.value("search/history", [])
+        self.history: list[str] = [str(item) for item in saved_history] if isinstance(saved_history, list) else []
+        self._build_widgets()
+        self._build_actions()
+        self._restore_layout()
+        self.statusBar().showMessage(tr("Opening the archive…"))
+        self.writes.submit(
+            lambda context: open_library(context.progress), on_result=self._opened, on_error=self._open_failed, on_progress=self._progress
+        )
+
+    # building ---------------------------------------------------------------------------------------
+    def _build_widgets(self) -> None:
+        self.search_box = QLineEdit()
+        self.search_box.setPlaceholderText(tr('Search: words, "phrases", title:, agency:, date:2023, viet*, quan~ … (Ctrl+F)'))
+        self.search_box.setClearButtonEnabled(True)
+        self.search_box.installEventFilter(self)
+        self.history_model = QStringListModel(self.history, self)
+        completer = QCompleter(self.history_model, self)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.search_box.setCompleter(completer)
+        self.save_button = QPushButton(tr("Save search…"))
+        self.explanation = QLabel()
+        self.explanation.setObjectName("explanation")
+        self.explanation.setTextFormat(Qt.TextFormat.PlainText)
+        self.explanation.setWordWrap(True)
+        self.search_timer = QTimer(self)
+        self.search_timer.setSingleShot(True)
+        self.search_timer.setInterval(SEARCH_DELAY_MS)
+        self.search_timer.timeout.connect(self.refresh)
+        self.search_box.textEdited.connect(self._typed)
+        self.save_button.clicked.connect(self.save_search)
+
+        self.facets = FacetPanel()
+        self.facets.narrow.connect(self.narrow)
+        self.facets.run_saved.connect(lambda _name, query: self.set_query(query))
+
+        self.model = ArticleTableModel(self._request_page)
         self.table = QTableView()
         self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        sort, descending = self.browse_sort
+        if sort in COLUMNS:
+            self.table.horizontalHeader().setSortIndicator(
+                COLUMNS.index(sort), Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder
+            )
+        self.table.setSortingEnabled(True)  # sorts at once by the indicator: connect the request only after
+        self.model.sort_requested.connect(self._sort_requested)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionsMovable(True)
         self.table.horizontalHeader().setStretchLastSection(False)
-        self.table.setColumnWidth(0, 560)
-        self.empty = QLabel("Opening the archive…")
+        self.table.setItemDelegateForColumn(0, SnippetDelegate(self.table))
+        self.row_height = self.table.verticalHeader().defaultSectionSize()
+        for column, width in zip(COLUMNS, (420, 80, 95, 110, 140, 60), strict=True):
+            self.table.setColumnWidth(COLUMNS.index(column), width)
+        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
+        self.empty = QLabel()
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.stack = QStackedWidget()
-        self.stack.addWidget(self.empty)
-        self.stack.addWidget(self.table)
-        self.setCentralWidget(self.stack)
-        self.statusBar().showMessage("Opening the archive…")
-        self._task = Task(lambda progress: _load(open_library, progress))
-        self._task.signals.progress.connect(self._on_progress)
-        self._task.signals.result.connect(self._on_loaded)
-        self._task.signals.error.connect(self._on_error)
-        QThreadPool.globalInstance().start(self._task)
+        self.empty.setWordWrap(True)
+        self.table_stack = QStackedWidget()
+        self.table_stack.addWidget(self.empty)
+        self.table_stack.addWidget(self.table)
+        self.empty.setText(tr("Opening the archive…"))
 
-    def _on_progress(self, done: int, total: int, label: str) -> None:
-        self.statusBar().showMessage(f"{label}: {done} of {total}")
+        self.reader = Reader()
 
-    def _on_loaded(self, loaded: tuple[Library, list[ArticleSummary]]) -> None:
-        self.library, rows = loaded
-        self.model.set_rows(rows)
-        if rows:
-            self.stack.setCurrentWidget(self.table)
-        else:
-            self.empty.setText("No articles yet: import files with archive-browser-cli import PATH…")
-        notices = " ".join(self.library.notices)
-        self.statusBar().showMessage(f"{len(rows):,} articles in {self.library.folder.root}" + (f" — {notices}" if notices else ""))
+        search_row = QHBoxLayout()
+        search_row.addWidget(self.search_box, 1)
+        search_row.addWidget(self.save_button)
+        center = QWidget()
+        center_layout = QVBoxLayout(center)
+        center_layout.setContentsMargins(0, 0, 0, 0)
+        center_layout.addLayout(search_row)
+        center_layout.addWidget(self.explanation)
+        self.reader_split = QSplitter(Qt.Orientation.Vertical)
+        self.reader_split.setObjectName("readerSplit")
+        self.reader_split.addWidget(self.table_stack)
+        self.reader_split.addWidget(self.reader)
+        self.reader_split.setStretchFactor(0, 2)
+        self.reader_split.setStretchFactor(1, 3)
+        self.reader_split.setSizes([320, 480])
+        center_layout.addWidget(self.reader_split, 1)
+        self.main_split = QSplitter(Qt.Orientation.Horizontal)
+        self.main_split.setObjectName("mainSplit")
+        self.main_split.addWidget(self.facets)
+        self.main_split.addWidget(center)
+        self.main_split.setStretchFactor(1, 1)
+        self.main_split.setSizes([230, 970])
+        self.setCentralWidget(self.main_split)
 
-    def _on_error(self, message: str, known: bool) -> None:
-        self.empty.setText("The archive could not be opened.")
-        self.statusBar().showMessage("The archive could not be opened.")
-        box = QMessageBox(
-            QMessageBox.Icon.Warning if known else QMessageBox.Icon.Critical,
-            "Archive Browser",
-            message.splitlines()[-1] if not known else message,
-            parent=self,
+        self.count_label = QLabel()
+        self.progress = QProgressBar()
+        self.progress.setMaximumWidth(220)
+        self.progress.hide()
+        self.cancel_button = QPushButton(tr("Cancel"))
+        self.cancel_button.hide()
+        self.cancel_button.clicked.connect(self.cancel_import)
+        self.statusBar().addPermanentWidget(self.progress)
+        self.statusBar().addPermanentWidget(self.cancel_button)
+        self.statusBar().addPermanentWidget(self.count_label)
+
+    def _action(
+        self, text: str, slot: Callable[[], Any], shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None, menu: Any = None
+    ) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(lambda _checked=False: slot())
+        self.addAction(action)
+        if menu is not None:
+            menu.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        menu = self.menuBar()
+        archive = menu.addMenu(tr("&Archive"))
+        self.import_action = self._action(tr("Import files…"), self.choose_files, "Ctrl+I", archive)
+        self.import_folder_action = self._action(tr("Import folder…"), self.choose_folder, "Ctrl+Shift+I", archive)
+        archive.addSeparator()
+        self._action(tr("Quit"), self.close, QKeySequence.StandardKey.Quit, archive)
+        search = menu.addMenu(tr("&Search"))
+        self._action(tr("Find"), self.focus_search, "Ctrl+F", search)
+        self._action(tr("Next hit"), self.reader.next_hit, "F3", search)
+        self._action(tr("Previous hit"), self.reader.previous_hit, "Shift+F3", search)
+        self.save_action = self._action(tr("Save search…"), self.save_search, "Ctrl+S", search)
+        self._action(tr("Clear search"), lambda: self.set_query(""), "Ctrl+Shift+F", search)
+        view = menu.addMenu(tr("&View"))
+        self._action(tr("Sort results by relevance"), self.sort_by_relevance, "Ctrl+R", view)
+        self._action(tr("Show or hide the original"), self.reader.original_toggle.toggle, "Ctrl+O", view)
+        theme_menu = view.addMenu(tr("Theme"))
+        self.theme_group = QActionGroup(self)
+        current = str(self.settings.value("view/theme", "system"))
+        for key, label in (("system", tr("Follow the system")), ("light", tr("Light")), ("dark", tr("Dark"))):
+            action = QAction(label, self, checkable=True)
+            action.setChecked(key == current)
+            action.triggered.connect(lambda _checked=False, key=key: self.set_theme(key))
+            self.theme_group.addAction(action)
+            theme_menu.addAction(action)
+        help_menu = menu.addMenu(tr("&Help"))
+        self._action(tr("Keyboard shortcuts"), self.show_shortcuts, "F1", help_menu)
+        for action in (self.import_action, self.import_folder_action, self.save_action):
+            action.setEnabled(False)
+        toolbar = self.addToolBar(tr("Main"))
+        toolbar.setObjectName("mainToolbar")
+        toolbar.addAction(self.import_action)
+        toolbar.addAction(self.import_folder_action)
+        self.set_theme(current, remember=False)
+
+    def shortcuts(self) -> list[tuple[str, str]]:
+        listed = []
+        for action in self.actions():
+            keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+            if keys:
+                listed.append((action.text().replace("&", ""), keys))
+        listed.append((tr("Next / previous hit from the search box"), "Enter / Shift+Enter"))
+        return listed
+
+    def show_shortcuts(self) -> None:
+        ShortcutsDialog(self.shortcuts(), self).exec()
+
+    def set_theme(self, key: str, *, remember: bool = True) -> None:
+        schemes = {"light": Qt.ColorScheme.Light, "dark": Qt.ColorScheme.Dark, "system": Qt.ColorScheme.Unknown}
+        QGuiApplication.styleHints().setColorScheme(schemes.get(key, Qt.ColorScheme.Unknown))
+        if remember:
+            self.settings.setValue("view/theme", key)
+
+    # opening ----------------------------------------------------------------------------------------
+    def _opened(self, library: Library) -> None:
+        self.library = library
+        for action in (self.import_action, self.import_folder_action, self.save_action):
+            action.setEnabled(not library.read_only)
+        self.setWindowTitle(
+            tr("Archive Browser — {folder}").format(folder=library.folder.root) + (tr(" (read-only)") if library.read_only else "")
         )
+        self.settings.setValue("archive/last", str(library.folder.root))
+        for notice in library.notices:
+            self.statusBar().showMessage(notice, 10_000)
+        self.refresh()
+        self.reload_saved()
+        self.archive_ready.emit()
+        if not library.read_only:
+            self._show_progress(tr("Preparing the search index"))
+            self.writes.submit(
+                lambda context: library.prepare_index(context.progress),
+                on_result=self._index_ready,
+                on_error=self._index_failed,
+                on_progress=self._progress,
+            )
+
+    def _index_ready(self, _value: object) -> None:
+        self._hide_progress()
+        self.statusBar().showMessage(tr("The search index is ready."), 3000)
+        if self.shown_query:
+            self.refresh()
+
+    def _index_failed(self, message: str, known: bool) -> None:
+        self._hide_progress()
+        if known:
+            self.statusBar().showMessage(message, 15_000)
+        else:
+            self.show_bug(message)
+
+    def _open_failed(self, message: str, known: bool) -> None:
+        self.empty.setText(tr("The archive could not be opened."))
+        self.statusBar().showMessage(tr("The archive could not be opened."))
         if not known:
-            box.setDetailedText(message)
+            self.show_bug(message)
+            return
+        box = QMessageBox(QMessageBox.Icon.Warning, tr("Archive Browser"), message, parent=self)
         box.open()
 
-    def closeEvent(self, event: Any) -> None:
-        QThreadPool.globalInstance().waitForDone(5000)
+    # searching and browsing -------------------------------------------------------------------------
+    def focus_search(self) -> None:
+        self.search_box.setFocus()
+        self.search_box.selectAll()
+
+    def set_query(self, query: str) -> None:
+        self.search_box.setText(query)
+        self.refresh()
+
+    def narrow(self, clause: str) -> None:
+        """Add a facet's clause to the query, so the narrowed search can be saved like any other."""
+        query = self.search_box.text().strip()
+        if clause not in query:
+            query = f"{query} {clause}".strip()
+        self.set_query(query)
+
+    def _typed(self, text: str) -> None:
+        if _HEAVY.search(text):
+            self.search_timer.stop()  # wait for Enter
+        else:
+            self.search_timer.start()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        is_enter = (
+            isinstance(event, QKeyEvent) and event.type() == QEvent.Type.KeyPress and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        )
+        if watched is self.search_box and is_enter and isinstance(event, QKeyEvent):
+            backwards = bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
+            if self.search_box.text().strip() == self.shown_query and self.reader.hits:
+                (self.reader.previous_hit if backwards else self.reader.next_hit)()
+            else:
+                self.search_timer.stop()
+                self.refresh()
+            return True
+        return super().eventFilter(watched, event)
+
+    def current_sort(self) -> tuple[str, bool]:
+        return self.search_sort if self.search_box.text().strip() else self.browse_sort
+
+    def _sort_requested(self, column: str, descending: bool) -> None:
+        if self.search_box.text().strip():
+            self.search_sort = (column, descending)
+        else:
+            self.browse_sort = (column, descending)
+            self.settings.setValue("table/sort", column)
+            self.settings.setValue("table/descending", descending)
+        self.refresh()
+
+    def sort_by_relevance(self) -> None:
+        self.search_sort = ("relevance", False)
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Ask (in the background) for the ids and facets of the current query; newer asks win."""
+        library = self.library
+        if library is None:
+            return
+        query = self.search_box.text().strip()
+        if query != self.shown_query and query:
+            self.search_sort = ("relevance", False)
+        sort, descending = self.current_sort()
+        self.view_generation += 1
+        generation = self.view_generation
+
+        def work(_context: Context) -> tuple[Browse, dict[str, list[tuple[str, int]]], int]:
+            browse = library.browse(query, sort=sort, descending=descending)
+            facets = library.facets(query) if browse.ids or not query else {}
+            return browse, facets, library.count()
+
+        self.reads.submit(
+            work,
+            on_result=lambda result: self._show_view(generation, query, result),
+            on_error=lambda message, known: self._view_failed(generation, message, known),
+        )
+
+    def _show_view(self, generation: int, query: str, result: tuple[Browse, dict[str, list[tuple[str, int]]], int]) -> None:
+        if generation != self.view_generation:
+            return  # the user has typed on since
+        browse, facets, total = result
+        self.total_articles = total
+        selected = self.selected_ids()
+        self.shown_query = query
+        self.model.set_ids(browse.ids, query if browse.searched else "")
+        self.table.verticalHeader().setDefaultSectionSize(self.row_height * 3 if browse.searched else self.row_height)
+        sort, descending = self.current_sort()
+        header = self.table.horizontalHeader()
+        header.setSortIndicatorShown(sort in COLUMNS)
+        if sort in COLUMNS:
+            header.blockSignals(True)
+            header.setSortIndicator(COLUMNS.index(sort), Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder)
+            header.blockSignals(False)
+        self.facets.set_facets(facets)
+        self.explanation.setText(browse.explanation or "")
+        self.explanation.setVisible(bool(browse.explanation))
+        if browse.ids:
+            self.table_stack.setCurrentWidget(self.table)
+        elif total == 0:
+            self.empty.setText(tr("No articles yet: drop files here or use Import… (Ctrl+I)"))
+            self.table_stack.setCurrentWidget(self.empty)
+        else:
+            self.empty.setText(tr("No articles match this search."))
+            self.table_stack.setCurrentWidget(self.empty)
+        shown = len(browse.ids)
+        if browse.searched and browse.total > shown:
+            self.count_label.setText(
+                tr("{shown} best of about {found} matches, {total} articles").format(
+                    shown=f"{shown:,}", found=f"{browse.total:,}", total=f"{total:,}"
+                )
+            )
+        else:
+            self.count_label.setText(tr("{shown} of {total} articles").format(shown=f"{shown:,}", total=f"{total:,}"))
+        if query and browse.ids:
+            self._remember(query)
+        self._reselect(selected)
+        self.view_updated.emit()
+
+    def _view_failed(self, generation: int, message: str, known: bool) -> None:
+        if generation != self.view_generation:
+            return
+        if not known:
+            self.show_bug(message)
+            return
+        self.explanation.setText(message)
+        self.explanation.show()
+        self.view_updated.emit()
+
+    def _remember(self, query: str) -> None:
+        if query in self.history:
+            self.history.remove(query)
+        self.history.insert(0, query)
+        del self.history[HISTORY_SIZE:]
+        self.history_model.setStringList(self.history)
+        self.settings.setValue("search/history", self.history)
+
+    def _request_page(self, ids: list[int], page: int, generation: int) -> None:
+        library = self.library
+        if library is None:
+            return
+        query = self.model.query
+        self.reads.submit(
+            lambda _context: library.rows(ids, query),
+            on_result=lambda rows: self._rows_arrived(generation, page, rows),
+            on_error=lambda message, known: None if known else self.show_bug(message),
+        )
+
+    def _rows_arrived(self, generation: int, page: int, rows: dict[int, ArticleRow]) -> None:
+        self.model.add_rows(generation, page, rows)
+
+    # selection and the reader ----------------------------------------------------------------------
+    def selected_ids(self) -> list[int]:
+        ids = []
+        for index in self.table.selectionModel().selectedRows():
+            article_id = self.model.article_id(index.row())
+            if article_id is not None:
+                ids.append(article_id)
+        return ids
+
+    def _reselect(self, ids: Sequence[int]) -> None:
+        """Keep the selection across a refresh when its articles are still shown, else select the first row."""
+        rows = [row for row in (self.model.row_of(article_id) for article_id in ids[:50]) if row is not None] or [0]
+        if not self.model.rowCount():
+            self.reader.clear()
+            return
+        # select through the selection model: QTableView.selectRow() obeys the keyboard modifiers held now
+        selection = QItemSelection()
+        for row in rows:
+            selection.select(self.model.index(row, 0), self.model.index(row, len(COLUMNS) - 1))
+        flags = QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+        self.table.selectionModel().select(selection, flags)
+        self.table.selectionModel().setCurrentIndex(self.model.index(rows[0], 0), QItemSelectionModel.SelectionFlag.NoUpdate)
+
+    def _selection_changed(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
+        index = self.table.currentIndex()
+        rows = self.table.selectionModel().selectedRows()
+        row = index.row() if index.isValid() else (rows[0].row() if rows else -1)
+        article_id = self.model.article_id(row)
+        if article_id is None or self.library is None:
+            return
+        self.open_article(article_id)
+
+    def open_article(self, article_id: int) -> None:
+        library = self.library
+        if library is None:
+            return
+        query = self.shown_query if self.model.query else ""
+        self.article_generation += 1
+        generation = self.article_generation
+
+        def work(_context: Context) -> tuple[ArticleDetail, str, list[tuple[int, int]]]:
+            article = library.article(article_id)
+            original = library.original_text(article_id)
+            hits = library.hit_spans(article_id, query) if query and library.index_ready else []
+            return article, original, hits
+
+        self.reads.submit(work, on_result=lambda result: self._show_article(generation, result), on_error=self._article_failed)
+
+    def _show_article(self, generation: int, result: tuple[ArticleDetail, str, list[tuple[int, int]]]) -> None:
+        if generation != self.article_generation:
+            return
+        article, original, hits = result
+        self.reader.show_article(article, original, hits)
+        self.article_shown.emit(article.id)
+
+    def _article_failed(self, message: str, known: bool) -> None:
+        if known:
+            self.reader.clear(message)
+        else:
+            self.show_bug(message)
+
+    # saved searches -----------------------------------------------------------------------------------
+    def reload_saved(self) -> None:
+        library = self.library
+        if library is not None:
+            self.reads.submit(lambda _context: library.saved_searches(), on_result=self.facets.set_saved)
+
+    def save_search(self) -> None:
+        library = self.library
+        query = self.search_box.text().strip()
+        if library is None or not query:
+            self.statusBar().showMessage(tr("Type a search first, then save it."), 5000)
+            return
+        name, ok = QInputDialog.getText(self, tr("Save search"), tr("Name for “{query}”:").format(query=query), text=query)
+        if ok and name.strip():
+            self.writes.submit(
+                lambda _context: library.save_search(name, query), on_result=lambda _value: self.reload_saved(), on_error=self._known_error
+            )
+
+    # importing --------------------------------------------------------------------------------------
+    def choose_files(self) -> None:
+        files, _filter = QFileDialog.getOpenFileNames(
+            self, tr("Import articles"), "", tr("Articles (*.txt *.md *.html *.htm *.jsonl);;All files (*)")
+        )
+        if files:
+            self.import_paths([Path(name) for name in files])
+
+    def choose_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, tr("Import a folder of articles"))
+        if folder:
+            self.import_paths([Path(folder)])
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        urls = event.mimeData().urls()
+        if urls and all(url.isLocalFile() for url in urls) and self.library is not None and not self.library.read_only:
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = [Path(url.toLocalFile()) for url in event.mimeData().urls() if url.isLocalFile()]
+        if paths:
+            event.acceptProposedAction()
+            self.import_paths(paths)
+
+    def import_paths(self, paths: Sequence[Path]) -> Task | None:
+        """Import in the background with a progress bar and Cancel; the same path for menus and drops."""
+        library = self.library
+        if library is None or self.import_task is not None:
+            self.statusBar().showMessage(tr("An import is already running."), 5000)
+            return None
+        self._show_progress(tr("Importing"), cancellable=True)
+        wanted = list(paths)
+
+        def work(context: Context) -> ImportReport:
+            return library.import_paths(wanted, progress=context.progress, cancelled=context.is_cancelled)
+
+        self.import_task = self.writes.submit(work, on_result=self._imported, on_error=self._import_failed, on_progress=self._progress)
+        return self.import_task
+
+    def cancel_import(self) -> None:
+        if self.import_task is not None:
+            self.import_task.cancel()
+            self.cancel_button.setEnabled(False)
+            self.statusBar().showMessage(tr("Stopping after the current file…"))
+
+    def _imported(self, report: ImportReport) -> None:
+        self.import_task = None
+        self._hide_progress()
+        self.refresh()
+        self.import_finished.emit(report)
+        summary = ImportSummary(report, self)
+        summary.setModal(False)
+        summary.show()
+        self.last_summary = summary
+
+    def _import_failed(self, message: str, known: bool) -> None:
+        self.import_task = None
+        self._hide_progress()
+        self.refresh()
+        self.import_finished.emit(None)
+        if known:
+            self._known_error(message, True)
+        else:
+            self.show_bug(message)
+
+    # progress and errors ----------------------------------------------------------------------------
+    def _show_progress(self, label: str, *, cancellable: bool = False) -> None:
+        self.progress.setRange(0, 0)
+        self.progress.setFormat(label + " %v/%m")
+        self.progress.show()
+        self.cancel_button.setVisible(cancellable)
+        self.cancel_button.setEnabled(cancellable)
+
+    def _hide_progress(self) -> None:
+        self.progress.hide()
+        self.cancel_button.hide()
+
+    def _progress(self, done: int, total: int, label: str) -> None:
+        if total:
+            self.progress.setRange(0, total)
+            self.progress.setValue(done)
+        self.progress.setToolTip(label)
+        self.statusBar().showMessage(f"{label} ({done:,}/{total:,})" if total else label)
+
+    def _known_error(self, message: str, _known: bool = True) -> None:
+        QMessageBox(QMessageBox.Icon.Warning, tr("Archive Browser"), message, parent=self).open()
+
+    def show_bug(self, details: str) -> None:
+        log = write_crash_log(details)
+        dialog = CrashDialog(details, log, self)
+        dialog.setModal(False)
+        dialog.show()
+        self.last_crash = dialog
+
+    # remembering the layout -------------------------------------------------------------------------
+    def _restore_layout(self) -> None:
+        geometry = self.settings.value("window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1280, 800)
+        state = self.settings.value("window/state")
+        if state is not None:
+            self.restoreState(state)
+        for splitter in (self.main_split, self.reader_split):
+            saved = self.settings.value(f"window/{splitter.objectName()}")
+            if saved is not None:
+                splitter.restoreState(saved)
+        header = self.settings.value("table/header")
+        if header is not None:
+            self.table.horizontalHeader().restoreState(header)
+
+    def save_layout(self) -> None:
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/state", self.saveState())
+        for splitter in (self.main_split, self.reader_split):
+            self.settings.setValue(f"window/{splitter.objectName()}", splitter.saveState())
+        self.settings.setValue("table/header", self.table.horizontalHeader().saveState())
+        self.settings.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_layout()
+        if self.import_task is not None:
+            self.import_task.cancel()
+        self.reads.wait()
+        self.writes.wait()
         if self.library is not None:
             self.library.close()
             self.library = None
         super().closeEvent(event)
 
 
-def _load(open_library: Any, progress: Any) -> tuple[Library, list[ArticleSummary]]:
-    library: Library = open_library(progress)
-    return library, library.list_articles()
+def _bool(value: object) -> bool:
+    return value if isinstance(value, bool) else str(value).lower() in ("true", "1", "yes")

@@ -1,54 +1,233 @@
-"""The plain window: opens the archive off the GUI thread and lists its articles."""
+"""The real window on a real temporary archive, driven offscreen: import, search, read, narrow, sort."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtWidgets import QMessageBox
 
 from desktop.app import archive_opener
 from desktop.core.errors import KnownError
+from desktop.core.models import ImportReport
 from desktop.library import Library, Progress
-from desktop.ui.main_window import ArticleListModel, MainWindow
+from desktop.ui.article_model import COLUMNS, SNIPPET_ROLE, ArticleTableModel
+from desktop.ui.main_window import MainWindow
+from tests.stories import write_stories
 
 
-def test_model_passes_the_model_tester(qtmodeltester, seeded: Library) -> None:
-    model = ArticleListModel()
-    model.set_rows(seeded.list_articles())
+@pytest.fixture
+def settings(tmp_path: Path) -> QSettings:
+    return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+
+
+@pytest.fixture
+def window(qtbot, archive_dir: Path, settings: QSettings) -> Iterator[MainWindow]:
+    win = MainWindow(archive_opener(archive_dir), settings=settings)
+    qtbot.addWidget(win)
+    with qtbot.waitSignal(win.view_updated, timeout=20_000):
+        win.show()
+    yield win
+    win.close()
+
+
+def wait_view(qtbot, win: MainWindow, action) -> None:
+    with qtbot.waitSignal(win.view_updated, timeout=20_000):
+        action()
+
+
+def wait_rows(qtbot, win: MainWindow) -> None:
+    qtbot.waitUntil(lambda: win.model.rowCount() == 0 or win.model.index(0, 1).data() is not None, timeout=10_000)
+
+
+def import_and_wait(qtbot, win: MainWindow, paths: list[Path]) -> ImportReport:
+    with qtbot.waitSignal(win.import_finished, timeout=60_000) as blocker, qtbot.waitSignal(win.view_updated, timeout=60_000):
+        win.import_paths(paths)
+    report = blocker.args[0]
+    assert isinstance(report, ImportReport)
+    win.last_summary.close()
+    return report
+
+
+def test_article_model_passes_the_model_tester(qtbot, qtmodeltester, seeded: Library) -> None:
+    def answer(ids: list[int], page: int, generation: int) -> None:
+        rows = seeded.rows(ids)
+        QTimer.singleShot(0, lambda: model.add_rows(generation, page, rows))  # rows arrive later, as from a worker
+
+    model = ArticleTableModel(answer)
+    model.set_ids(seeded.browse().ids)
     qtmodeltester.check(model)
     assert model.rowCount() == 5
+    qtbot.waitUntil(lambda: model.index(0, COLUMNS.index("date")).data() == "2023-07-03", timeout=5000)
+    qtmodeltester.check(model)
 
 
-def test_window_lists_the_archive(qtbot, archive_dir: Path, sample_dir: Path) -> None:
-    with Library.open(archive_dir) as library:
-        library.import_paths([sample_dir])
-    window = MainWindow(archive_opener(archive_dir))
-    qtbot.addWidget(window)
-    qtbot.waitUntil(lambda: window.model.rowCount() == 5, timeout=20_000)
-    assert window.stack.currentWidget() is window.table
-    assert "5 articles" in window.statusBar().currentMessage()
-    titles = {window.model.index(row, 0).data() for row in range(5)}
-    assert "CPV delegation visits US" in titles
-    window.close()
+def test_empty_archive_says_how_to_start(window: MainWindow) -> None:
+    assert window.table_stack.currentWidget() is window.empty
+    assert "drop files here" in window.empty.text()
+    assert window.count_label.text() == "0 of 0 articles"
 
 
-def test_window_opens_the_default_archive_filled_with_the_sample(qtbot) -> None:
-    window = MainWindow(archive_opener(None))
-    qtbot.addWidget(window)
-    qtbot.waitUntil(lambda: window.model.rowCount() == 5, timeout=20_000)
-    window.close()
+def test_import_search_read_step_narrow_sort(qtbot, window: MainWindow, sample_dir: Path, tmp_path: Path) -> None:
+    stories = tmp_path / "stories"
+    write_stories(stories, 20)
+    report = import_and_wait(qtbot, window, [sample_dir, stories])
+    assert report.count("imported") == 25
+    assert window.table_stack.currentWidget() is window.table
+    assert window.model.rowCount() == 25
+    assert window.count_label.text() == "25 of 25 articles"
+    wait_rows(qtbot, window)
+
+    # search as the user types (non-ASCII typed with insert, as QTest cannot)
+    qtbot.waitUntil(lambda: window.library is not None and window.library.index_ready, timeout=20_000)
+    wait_view(
+        qtbot, window, lambda: (window.search_box.insert("Nguyễn Phú Trọng"), window.search_box.textEdited.emit(window.search_box.text()))
+    )
+    assert window.model.rowCount() == 1
+    qtbot.waitUntil(lambda: window.model.index(0, 0).data(SNIPPET_ROLE) is not None, timeout=10_000)
+    assert "<mark>Nguyễn Phú Trọng</mark>" in window.model.index(0, 0).data(SNIPPET_ROLE)
+
+    # the first result is read with its hits lit; F3 and Enter step through them
+    qtbot.waitUntil(lambda: window.reader.article is not None and bool(window.reader.hits), timeout=10_000)
+    assert window.reader.current_hit_text() == "Nguyễn Phú Trọng"
+    assert len(window.reader.hits) == 2
+    assert window.reader.hit_label.text() == "Hit 1 of 2"
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=5000)
+    qtbot.keyClick(window.table, Qt.Key.Key_F3)
+    assert window.reader.hit_label.text() == "Hit 2 of 2"
+    window.search_box.setFocus()
+    qtbot.keyClick(window.search_box, Qt.Key.Key_Return)
+    assert window.reader.hit_label.text() == "Hit 1 of 2"
+    qtbot.keyClick(window.search_box, Qt.Key.Key_Return, Qt.KeyboardModifier.ShiftModifier)
+    assert window.reader.hit_label.text() == "Hit 2 of 2"
+    assert "<mark>" not in window.reader.body.toPlainText()
+
+    # a broken query explains itself in the small line under the box
+    wait_view(qtbot, window, lambda: window.set_query('"Viet Nam'))
+    assert window.explanation.text().startswith("Searched for the words Viet Nam")
+    assert window.model.rowCount() >= 5
+
+    # facets narrow by a clause in the query
+    wait_view(qtbot, window, lambda: window.set_query(""))
+    assert window.model.rowCount() == 25
+    agencies = window.facets._sections["agency"]
+    vov = next(agencies.child(row) for row in range(agencies.rowCount()) if agencies.child(row).text().startswith("VOV"))
+    vov_count = int(vov.text().split("(")[1].rstrip(")"))
+    wait_view(qtbot, window, lambda: window.facets.clicked.emit(vov.index()))
+    assert window.search_box.text() == 'agency:"VOV"'
+    assert window.model.rowCount() == vov_count
+    wait_rows(qtbot, window)
+    assert {window.model.index(row, COLUMNS.index("agency")).data() for row in range(window.model.rowCount())} == {"VOV"}
+
+    # sorting by a column is asked of the archive
+    wait_view(qtbot, window, lambda: window.set_query(""))
+    wait_view(qtbot, window, lambda: window.table.sortByColumn(COLUMNS.index("title"), Qt.SortOrder.AscendingOrder))
+    wait_rows(qtbot, window)
+    titles = [window.model.index(row, 0).data() for row in range(window.model.rowCount())]
+    qtbot.waitUntil(lambda: "…" not in [window.model.index(row, 0).data() for row in range(window.model.rowCount())], timeout=10_000)
+    titles = [window.model.index(row, 0).data() for row in range(window.model.rowCount())]
+    assert titles == sorted(titles)
 
 
-def test_window_shows_a_clear_message_when_the_archive_cannot_be_opened(qtbot, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_article_markup_is_shown_as_text(qtbot, window: MainWindow, tmp_path: Path) -> None:
+    page = tmp_path / "in" / "evil.txt"
+    page.parent.mkdir()
+    page.write_text("Script story\n\nThe <b>bold</b> claim <script>alert(1)</script> & <img src=x onerror=alert(2)>.\n", encoding="utf-8")
+    import_and_wait(qtbot, window, [page.parent])
+    qtbot.waitUntil(lambda: window.reader.article is not None, timeout=10_000)
+    assert "<script>alert(1)</script>" in window.reader.body.toPlainText()
+    assert "<b>bold</b>" in window.reader.body.toPlainText()
+    assert "<script>" not in window.reader.header.text()
+
+
+def test_saved_search_from_the_box(qtbot, window: MainWindow, sample_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import_and_wait(qtbot, window, [sample_dir])
+    qtbot.waitUntil(lambda: window.library is not None and window.library.index_ready, timeout=20_000)
+    wait_view(qtbot, window, lambda: window.set_query("Biden OR Trump"))
+    monkeypatch.setattr("desktop.ui.main_window.QInputDialog.getText", lambda *args, **kwargs: ("Presidents", True))
+    window.save_search()
+    saved = window.facets._sections["saved"]
+    qtbot.waitUntil(lambda: saved.rowCount() == 1 and saved.child(0).text() == "Presidents", timeout=10_000)
+
+
+def test_cancelled_import_keeps_what_was_committed(qtbot, window: MainWindow, tmp_path: Path) -> None:
+    stories = tmp_path / "many"
+    write_stories(stories, 300)
+    with qtbot.waitSignal(window.import_finished, timeout=60_000) as blocker:
+        task = window.import_paths([stories])
+        assert task is not None
+        qtbot.waitUntil(lambda: window.progress.value() >= 3, timeout=20_000)
+        window.cancel_import()
+    report = blocker.args[0]
+    window.last_summary.close()
+    assert report.cancelled
+    assert 0 < report.count("imported") < 300
+    assert window.library is not None
+    assert window.library.count() == report.count("imported")
+
+
+def test_layout_and_history_are_remembered(qtbot, archive_dir: Path, settings: QSettings, sample_dir: Path) -> None:
+    first = MainWindow(archive_opener(archive_dir), settings=settings)
+    qtbot.addWidget(first)
+    with qtbot.waitSignal(first.view_updated, timeout=20_000):
+        first.show()
+    import_and_wait(qtbot, first, [sample_dir])
+    first.resize(700, 500)  # the offscreen screen is 800×600
+    first.main_split.setSizes([250, 450])
+    wait_view(qtbot, first, lambda: first.table.sortByColumn(COLUMNS.index("agency"), Qt.SortOrder.AscendingOrder))
+    qtbot.waitUntil(lambda: first.library is not None and first.library.index_ready, timeout=20_000)
+    wait_view(qtbot, first, lambda: first.set_query("delegation"))
+    first.close()
+    second = MainWindow(archive_opener(archive_dir), settings=settings)
+    qtbot.addWidget(second)
+    with qtbot.waitSignal(second.view_updated, timeout=20_000):
+        second.show()
+    assert second.size().width() == 700
+    assert second.main_split.sizes()[0] == 250
+    assert second.browse_sort == ("agency", False)
+    assert second.history[0] == "delegation"
+    assert settings.value("archive/last") == str(archive_dir)
+    second.close()
+
+
+def test_shortcuts_are_listed(window: MainWindow) -> None:
+    listed = dict(window.shortcuts())
+    for keys in ("Ctrl+F", "Ctrl+I", "F3", "Shift+F3", "Ctrl+S", "F1"):
+        assert keys in listed.values()
+
+
+def test_a_locked_archive_opens_read_only(qtbot, archive_dir: Path, settings: QSettings, sample_dir: Path) -> None:
+    with Library.open(archive_dir) as holder:
+        holder.import_paths([sample_dir])
+        win = MainWindow(archive_opener(archive_dir), settings=settings)
+        qtbot.addWidget(win)
+        with qtbot.waitSignal(win.view_updated, timeout=20_000):
+            win.show()
+        assert win.model.rowCount() == 5
+        assert "read-only" in win.windowTitle()
+        assert not win.import_action.isEnabled()
+        win.close()
+
+
+def test_a_clear_message_when_the_archive_cannot_be_opened(qtbot, settings: QSettings, monkeypatch: pytest.MonkeyPatch) -> None:
     shown: list[str] = []
     monkeypatch.setattr(QMessageBox, "open", lambda box: shown.append(box.text()))
 
     def refuse(_progress: Progress) -> Library:
         raise KnownError("The disk is full.")
 
-    window = MainWindow(refuse)
-    qtbot.addWidget(window)
+    win = MainWindow(refuse, settings=settings)
+    qtbot.addWidget(win)
     qtbot.waitUntil(lambda: bool(shown), timeout=10_000)
     assert shown == ["The disk is full."]
-    assert window.statusBar().currentMessage() == "The archive could not be opened."
+    assert win.statusBar().currentMessage() == "The archive could not be opened."
+
+
+def test_the_default_archive_opens_filled_with_the_sample(qtbot, settings: QSettings) -> None:
+    win = MainWindow(archive_opener(None), settings=settings)
+    qtbot.addWidget(win)
+    qtbot.waitUntil(lambda: win.model.rowCount() == 5, timeout=30_000)
+    win.close()

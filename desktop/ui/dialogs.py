@@ -1,0 +1,113 @@
+"""Dialogs: the import summary, the keyboard shortcuts, and the crash report for bugs."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import platformdirs
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.archive_folder import APP_NAME
+from desktop.core.models import ImportReport
+from desktop.ui.text import tr
+
+
+class ImportSummary(QDialog):
+    """How an import went: counts, and each skipped file with its reason (selectable and copyable)."""
+
+    def __init__(self, report: ImportReport, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(tr("Import finished"))
+        self.resize(720, 420)
+        imported, duplicates, skipped = (report.count(kind) for kind in ("imported", "duplicate", "skipped"))
+        headline = tr("{imported} imported, {duplicates} duplicates, {skipped} skipped").format(
+            imported=f"{imported:,}", duplicates=f"{duplicates:,}", skipped=f"{skipped:,}"
+        )
+        if report.cancelled:
+            headline += " — " + tr("cancelled; what was imported before is kept")
+        self.summary = QLabel(headline)
+        self.details = QPlainTextEdit()
+        self.details.setReadOnly(True)
+        lines = [f"{item.path}\t{item.reason}" for item in report.outcomes if item.outcome == "skipped"]
+        lines += [
+            f"{item.path}\t{tr('duplicate of #{id}').format(id=item.duplicate_of)}"
+            for item in report.outcomes
+            if item.outcome == "duplicate"
+        ]
+        self.details.setPlainText("\n".join(lines) or tr("Every file was imported."))
+        copy = QPushButton(tr("Copy"))
+        copy.clicked.connect(lambda: QGuiApplication.clipboard().setText(headline + "\n" + self.details.toPlainText()))
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok)
+        buttons.addButton(copy, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.accepted.connect(self.accept)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.details, 1)
+        layout.addWidget(buttons)
+
+
+class ShortcutsDialog(QDialog):
+    """Help → Keyboard shortcuts: every action that has one."""
+
+    def __init__(self, shortcuts: list[tuple[str, str]], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(tr("Keyboard shortcuts"))
+        self.resize(460, 420)
+        table = QTableWidget(len(shortcuts), 2)
+        table.setHorizontalHeaderLabels([tr("Action"), tr("Keys")])
+        for row, (action, keys) in enumerate(shortcuts):
+            table.setItem(row, 0, QTableWidgetItem(action))
+            table.setItem(row, 1, QTableWidgetItem(keys))
+        table.resizeColumnsToContents()
+        table.horizontalHeader().setStretchLastSection(True)
+        self.table = table
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(table)
+        layout.addWidget(buttons)
+
+
+def write_crash_log(details: str) -> Path:
+    """Append a bug's traceback to the log file and return its path."""
+    folder = platformdirs.user_log_path(APP_NAME, appauthor=False)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "archive-browser.log"
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write(f"--- {dt.datetime.now().isoformat(timespec='seconds')}\n{details}\n")
+    return path
+
+
+class CrashDialog(QDialog):
+    """For bugs only: what happened, where the log is, and the traceback to send."""
+
+    def __init__(self, details: str, log_path: Path, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(tr("Archive Browser ran into a bug"))
+        self.resize(700, 440)
+        message = QLabel(
+            tr("Something went wrong inside Archive Browser. Your archive is safe: every change is saved as it is made.")
+            + "\n"
+            + tr("The details below were written to {path}; please send them with your report.").format(path=log_path)
+        )
+        message.setWordWrap(True)
+        text = QPlainTextEdit(details)
+        text.setReadOnly(True)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(message)
+        layout.addWidget(text, 1)
+        layout.addWidget(buttons)

@@ -1,0 +1,111 @@
+"""The sidebar: facets of what the table shows (agency, year, tag tree, clusters) and the saved searches."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtGui import QKeyEvent, QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import QAbstractItemView, QTreeView, QWidget
+
+from desktop.library import facet_clause
+from desktop.ui.text import tr
+
+CLAUSE_ROLE = Qt.ItemDataRole.UserRole + 10
+SAVED_ROLE = Qt.ItemDataRole.UserRole + 11
+SECTIONS = ("agency", "year", "tag", "cluster")
+
+
+def section_titles() -> dict[str, str]:
+    return {
+        "agency": tr("Agencies"),
+        "year": tr("Years"),
+        "tag": tr("Tags"),
+        "cluster": tr("Near-duplicate clusters"),
+        "saved": tr("Saved searches"),
+    }
+
+
+class FacetPanel(QTreeView):
+    """Clicking a value narrows the search by a query clause; clicking a saved search runs it."""
+
+    narrow = Signal(str)  # the clause to add to the query
+    run_saved = Signal(str, str)  # name, query
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.facet_model = QStandardItemModel(self)
+        self.setModel(self.facet_model)
+        self.setHeaderHidden(True)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setUniformRowHeights(True)
+        self.clicked.connect(self._activated)
+        self._sections: dict[str, QStandardItem] = {}
+        self._expanded: set[str] = {"agency", "year", "tag", "saved"}
+        titles = section_titles()
+        for key in (*SECTIONS, "saved"):
+            item = QStandardItem(titles[key])
+            item.setSelectable(False)
+            item.setData(key, Qt.ItemDataRole.UserRole)
+            self.facet_model.appendRow(item)
+            self._sections[key] = item
+        self.expanded.connect(lambda index: self._expanded.add(index.data(Qt.ItemDataRole.UserRole)))
+        self.collapsed.connect(lambda index: self._expanded.discard(index.data(Qt.ItemDataRole.UserRole)))
+        self._restore_expansion()
+
+    def set_facets(self, facets: dict[str, list[tuple[str, int]]]) -> None:
+        titles = section_titles()
+        for key in SECTIONS:
+            section = self._sections[key]
+            section.removeRows(0, section.rowCount())
+            values = facets.get(key, [])
+            section.setText(f"{titles[key]} ({len(values)})" if key == "cluster" else titles[key])
+            if key == "tag":
+                self._add_tag_tree(section, values)
+                continue
+            for value, count in values:
+                label = f"#{value}" if key == "cluster" else value
+                item = QStandardItem(f"{label}  ({count:,})")
+                item.setData(facet_clause(key, value), CLAUSE_ROLE)
+                section.appendRow(item)
+        self._restore_expansion()
+
+    def _add_tag_tree(self, section: QStandardItem, values: list[tuple[str, int]]) -> None:
+        nodes: dict[str, QStandardItem] = {}
+        for path, count in sorted(values, key=lambda pair: pair[0].casefold()):
+            parent_path, _, name = path.rpartition("/")
+            item = QStandardItem(f"{name}  ({count:,})")
+            item.setData(facet_clause("tag", path), CLAUSE_ROLE)
+            nodes[path] = item
+            (nodes.get(parent_path) or section).appendRow(item)
+
+    def set_saved(self, saved: list[tuple[str, str]]) -> None:
+        section = self._sections["saved"]
+        section.removeRows(0, section.rowCount())
+        if not saved:
+            empty = QStandardItem(tr("None yet: search, then Save search (Ctrl+S)"))
+            empty.setEnabled(False)
+            section.appendRow(empty)
+        for name, query in saved:
+            item = QStandardItem(name)
+            item.setToolTip(query)
+            item.setData((name, query), SAVED_ROLE)
+            section.appendRow(item)
+        self._restore_expansion()
+
+    def _restore_expansion(self) -> None:
+        for key, item in self._sections.items():
+            self.setExpanded(item.index(), key in self._expanded)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self._activated(self.currentIndex())
+            return
+        super().keyPressEvent(event)
+
+    def _activated(self, index: QModelIndex) -> None:
+        clause = index.data(CLAUSE_ROLE)
+        if clause:
+            self.narrow.emit(clause)
+            return
+        saved = index.data(SAVED_ROLE)
+        if saved:
+            self.run_saved.emit(*saved)

@@ -1,0 +1,194 @@
+"""The reader: an article's clean text with boilerplate hidden, every search hit lit, F3 to step through them."""
+
+from __future__ import annotations
+
+import html
+from bisect import bisect_right
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QTextEdit, QVBoxLayout, QWidget
+
+from desktop.core.models import ArticleDetail, Span
+from desktop.ui.delegates import hit_color
+from desktop.ui.text import tr
+
+CURRENT_HIT = QColor("#ff9f43")
+PRECISIONS = {"day": "", "month": "month only", "year": "year only", "month-day": "year unknown", "unknown": "date unknown"}
+
+
+@dataclass(frozen=True, slots=True)
+class ReadingText:
+    """The clean text without its boilerplate, and how to move clean-text offsets into it."""
+
+    text: str
+    _cuts: tuple[int, ...]  # clean offsets where removed text ends
+    _removed: tuple[int, ...]  # characters removed up to each cut
+
+    @classmethod
+    def build(cls, text: str, boilerplate: Sequence[Span]) -> ReadingText:
+        parts: list[str] = []
+        cuts: list[int] = []
+        removed: list[int] = []
+        position = 0
+        total = 0
+        for span in sorted(boilerplate, key=lambda s: s.start):
+            if span.start < position:
+                continue
+            parts.append(text[position : span.start])
+            total += span.end - span.start
+            cuts.append(span.end)
+            removed.append(total)
+            position = span.end
+        parts.append(text[position:])
+        return cls("".join(parts), tuple(cuts), tuple(removed))
+
+    def offset(self, clean: int) -> int:
+        """Where a clean-text offset lands in the reading text."""
+        index = bisect_right(self._cuts, clean)
+        return clean - (self._removed[index - 1] if index else 0)
+
+
+class Reader(QWidget):
+    """Shows one article as text only: markup inside an article never renders or runs."""
+
+    hit_changed = Signal(int, int)  # current (1-based), total
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.header = QLabel()
+        self.header.setTextFormat(Qt.TextFormat.RichText)  # built from escaped values only
+        self.header.setWordWrap(True)
+        self.header.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.hit_label = QLabel()
+        self.previous_button = QPushButton(tr("Previous hit"))
+        self.next_button = QPushButton(tr("Next hit"))
+        self.original_toggle = QCheckBox(tr("Show the original as imported"))
+        self.body = QPlainTextEdit()
+        self.body.setReadOnly(True)
+        self.body.setObjectName("readerBody")
+        bar = QHBoxLayout()
+        bar.addWidget(self.hit_label)
+        bar.addStretch(1)
+        bar.addWidget(self.original_toggle)
+        bar.addWidget(self.previous_button)
+        bar.addWidget(self.next_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addWidget(self.header)
+        layout.addLayout(bar)
+        layout.addWidget(self.body, 1)
+        self.previous_button.clicked.connect(self.previous_hit)
+        self.next_button.clicked.connect(self.next_hit)
+        self.original_toggle.toggled.connect(self._show_text)
+        self.article: ArticleDetail | None = None
+        self.original_text = ""
+        self.reading: ReadingText | None = None
+        self.hits: list[tuple[int, int]] = []
+        self.current = -1
+        self.clear()
+
+    def clear(self, message: str | None = None) -> None:
+        self.article = None
+        self.reading = None
+        self.hits = []
+        self.current = -1
+        self.header.setText(html.escape(message or tr("Select an article to read it.")))
+        self.body.setPlainText("")
+        self._update_hit_controls()
+
+    def show_article(self, article: ArticleDetail, original_text: str, hits: Sequence[tuple[int, int]]) -> None:
+        self.article = article
+        self.original_text = original_text
+        self.reading = ReadingText.build(article.text, article.boilerplate)
+        self.hits = [(self.reading.offset(start), self.reading.offset(end)) for start, end in hits]
+        self.current = 0 if self.hits else -1
+        self.header.setText(_header(article))
+        self._show_text()
+
+    def _show_text(self) -> None:
+        if self.article is None or self.reading is None:
+            return
+        original = self.original_toggle.isChecked()
+        self.body.setPlainText(self.original_text if original else self.reading.text)
+        self._paint_hits(show=not original)
+        if self.hits and not original:
+            self._scroll_to_current()
+        else:
+            self.body.moveCursor(QTextCursor.MoveOperation.Start)
+        self._update_hit_controls()
+
+    def _paint_hits(self, *, show: bool) -> None:
+        selections = []
+        if show:
+            base = hit_color(self.body.palette())
+            for number, (start, end) in enumerate(self.hits):
+                selection = QTextEdit.ExtraSelection()
+                cursor = self.body.textCursor()
+                cursor.setPosition(start)
+                cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+                fmt = QTextCharFormat()
+                fmt.setBackground(CURRENT_HIT if number == self.current else base)
+                selection.cursor = cursor
+                selection.format = fmt
+                selections.append(selection)
+        self.body.setExtraSelections(selections)
+
+    def _scroll_to_current(self) -> None:
+        start, end = self.hits[self.current]
+        cursor = self.body.textCursor()
+        cursor.setPosition(start)
+        cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+        self.body.setTextCursor(cursor)
+        self.body.centerCursor()
+
+    def _update_hit_controls(self) -> None:
+        total = len(self.hits)
+        has = total > 0 and not self.original_toggle.isChecked()
+        self.previous_button.setEnabled(has)
+        self.next_button.setEnabled(has)
+        self.hit_label.setText(tr("Hit {n} of {total}").format(n=self.current + 1, total=total) if has else "")
+        self.hit_changed.emit(self.current + 1 if has else 0, total)
+
+    def next_hit(self) -> None:
+        self._step(1)
+
+    def previous_hit(self) -> None:
+        self._step(-1)
+
+    def _step(self, delta: int) -> None:
+        if not self.hits or self.original_toggle.isChecked():
+            return
+        self.current = (self.current + delta) % len(self.hits)
+        self._paint_hits(show=True)
+        self._scroll_to_current()
+        self._update_hit_controls()
+
+    def current_hit_text(self) -> str:
+        if self.reading is None or self.current < 0:
+            return ""
+        start, end = self.hits[self.current]
+        return self.reading.text[start:end]
+
+
+def _header(article: ArticleDetail) -> str:
+    summary = article.summary
+    date = summary.date or tr("no date")
+    precision = PRECISIONS.get(summary.date_precision, "")
+    facts = [
+        (tr("Agency"), summary.agency or "—"),
+        (tr("Place"), summary.place or "—"),
+        (tr("Date"), f"{date} ({tr(precision)})" if precision and summary.date else date),
+        (tr("Title from"), tr(summary.title_kind)),
+        (tr("Source"), article.source),
+        (tr("SHA-256"), article.sha256),
+    ]
+    siblings = [f"#{other}" for other in article.cluster if other != article.id]
+    if siblings:
+        facts.append((tr("Near-duplicates"), ", ".join(siblings)))
+    if article.tags:
+        facts.append((tr("Tags"), ", ".join(article.tags)))
+    rows = "".join(f"<tr><td><b>{html.escape(name)}</b></td><td>{html.escape(value)}</td></tr>" for name, value in facts)
+    return f"<h3>{html.escape(summary.title)}</h3><table cellspacing='2'>{rows}</table>"

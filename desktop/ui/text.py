@@ -1,0 +1,29 @@
+"""Translatable strings and small text helpers for the window."""
+
+from __future__ import annotations
+
+import html
+import re
+
+from PySide6.QtCore import QCoreApplication
+
+_MARK = re.compile(r"<mark>(.*?)</mark>", re.DOTALL)
+
+
+def tr(text: str, disambiguation: str | None = None, n: int = -1) -> str:
+    """Qt's translation function, so a Vietnamese translation can follow."""
+    return QCoreApplication.translate("ArchiveBrowser", text, disambiguation, n)
+
+
+def snippet_segments(snippet: str) -> list[tuple[str, bool]]:
+    """Split a ``<mark>`` snippet into ``(plain text, is_hit)`` pieces, entities decoded (never rendered as HTML)."""
+    segments: list[tuple[str, bool]] = []
+    position = 0
+    for match in _MARK.finditer(snippet):
+        if match.start() > position:
+            segments.append((html.unescape(snippet[position : match.start()]), False))
+        segments.append((html.unescape(match.group(1)), True))
+        position = match.end()
+    if position < len(snippet):
+        segments.append((html.unescape(snippet[position:]), False))
+    return segments

@@ -82,9 +82,11 @@ def test_import_search_read_step_narrow_sort(qtbot, window: MainWindow, sample_d
 
     # search as the user types (non-ASCII typed with insert, as QTest cannot)
     qtbot.waitUntil(lambda: window.library is not None and window.library.index_ready, timeout=20_000)
-    wait_view(
-        qtbot, window, lambda: (window.search_box.insert("Nguyễn Phú Trọng"), window.search_box.textEdited.emit(window.search_box.text()))
-    )
+    def type_query() -> None:
+        window.search_box.insert("Nguyễn Phú Trọng")
+        window.search_box.textEdited.emit(window.search_box.text())  # insert() is not an edit by the user
+
+    wait_view(qtbot, window, type_query)
     assert window.model.rowCount() == 1
     qtbot.waitUntil(lambda: window.model.index(0, 0).data(SNIPPET_ROLE) is not None, timeout=10_000)
     assert "<mark>Nguyễn Phú Trọng</mark>" in window.model.index(0, 0).data(SNIPPET_ROLE)

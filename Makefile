@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 ARCHIVE ?=
 
-.PHONY: run test lint system-deps clean
+.PHONY: run test lint screenshots system-deps clean
 
 system-deps:
 	@bash .ci/system-deps.sh $(PYTHON)
@@ -26,6 +26,9 @@ lint: $(STAMP)
 
 test: system-deps $(STAMP) lint
 	QT_QPA_PLATFORM=offscreen $(BIN)/pytest
+
+screenshots: system-deps $(STAMP)
+	SCREENSHOT_DIR=$(CURDIR)/docs/screenshots $(BIN)/pytest -q tests/ui/test_real_window.py
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache

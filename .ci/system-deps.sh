@@ -7,6 +7,8 @@ packages=(
   libegl1 libgl1 libfontconfig1 libfreetype6 libglib2.0-0 libdbus-1-3 libx11-xcb1
   libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0 libxcb-render-util0
   libxcb-shape0 libxcb-xfixes0 libxcb-xkb1 libxkbcommon-x11-0 fonts-dejavu-core
+  # the real-window test: a virtual screen, typing into it, screenshots of it
+  xvfb xdotool x11-utils imagemagick
 )
 if ! command -v dpkg-query >/dev/null 2>&1; then
   echo "note: not a Debian system; make sure Qt's xcb libraries are installed (see docs/development.md)." >&2

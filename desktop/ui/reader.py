@@ -137,10 +137,9 @@ class Reader(QWidget):
         self.body.setExtraSelections(selections)
 
     def _scroll_to_current(self) -> None:
-        start, end = self.hits[self.current]
+        start, _end = self.hits[self.current]
         cursor = self.body.textCursor()
-        cursor.setPosition(start)
-        cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+        cursor.setPosition(start)  # no selection: it would hide the current hit's own colour
         self.body.setTextCursor(cursor)
         self.body.centerCursor()
 

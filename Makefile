@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 ARCHIVE ?=
 
-.PHONY: run test lint screenshots system-deps clean
+.PHONY: run test lint screenshots bench-gui bench-gui-quick system-deps clean
 
 system-deps:
 	@bash .ci/system-deps.sh $(PYTHON)
@@ -29,6 +29,12 @@ test: system-deps $(STAMP) lint
 
 screenshots: system-deps $(STAMP)
 	SCREENSHOT_DIR=$(CURDIR)/docs/screenshots $(BIN)/pytest -q tests/ui/test_real_window.py
+
+bench-gui: system-deps $(STAMP)
+	$(BIN)/python -m bench.gui --files 2000 --articles 100000
+
+bench-gui-quick: system-deps $(STAMP)
+	$(BIN)/python -m bench.gui --files 300 --articles 10000
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache

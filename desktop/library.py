@@ -273,11 +273,14 @@ class Library:
         cancelled: Cancelled | None = None,
         on_outcome: Callable[[ImportOutcome], None] | None = None,
         max_bytes: int = DEFAULT_MAX_BYTES,
+        index_every: int = INDEX_BATCH,
     ) -> ImportReport:
         """Import files and folders: every file gets exactly one outcome; each article commits on its own.
 
         ``on_outcome`` hears each outcome as soon as it is committed. Cancelling stops between files
-        and keeps (and indexes) what was committed.
+        and keeps (and indexes) what was committed. The index is brought up to date every
+        ``index_every`` articles: fewer means shorter index commits (the window uses a small number,
+        since a commit's sort holds the interpreter lock), more means a faster import.
         """
         if self.read_only:
             raise ReadOnlyArchiveError("This archive is open read-only here; close the other Archive Browser to import.")
@@ -302,7 +305,7 @@ class Library:
                     since_index += outcome.outcome == "imported"
                 if progress is not None:
                     progress(done + 1, len(files), str(path))
-                if since_index >= INDEX_BATCH:
+                if since_index >= index_every:
                     self.drain_index_queue()
                     since_index = 0
         finally:

@@ -44,10 +44,10 @@ class Article(Base):
     __tablename__ = "articles"
     id: Mapped[int] = mapped_column(primary_key=True)
     original_id: Mapped[int] = mapped_column(ForeignKey("originals.id", ondelete="RESTRICT"), unique=True)
-    title: Mapped[str] = mapped_column(Text)
+    title: Mapped[str] = mapped_column(Text, index=True)
     title_kind: Mapped[str] = mapped_column(String(16))
     agency: Mapped[str | None] = mapped_column(String(128), index=True)
-    place: Mapped[str | None] = mapped_column(String(256))
+    place: Mapped[str | None] = mapped_column(String(256), index=True)
     date_year: Mapped[int | None] = mapped_column(Integer, index=True)
     date_month: Mapped[int | None] = mapped_column(Integer)
     date_day: Mapped[int | None] = mapped_column(Integer)
@@ -62,6 +62,8 @@ class Article(Base):
     url: Mapped[str | None] = mapped_column(Text)
     imported_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     modified_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    # narrowing by agency shows the newest first: one index answers both
+    __table_args__ = (Index("ix_articles_agency_date_key", "agency", "date_key"),)
 
 
 class SimilarityBucket(Base):

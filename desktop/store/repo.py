@@ -344,8 +344,11 @@ def _order(column: str, descending: bool) -> list[Any]:
         "tags": first_tag,
         "notes": notes,
     }[column]
-    # empty values last in either direction, then the id to keep the order stable
-    return [key.is_(None), key.desc() if descending else key.asc(), Article.id.desc() if descending else Article.id.asc()]
+    # empty values last in either direction (NULLS LAST is SQL standard; SQLite still walks the index),
+    # then the id, so equal values keep one order
+    if descending:
+        return [key.desc().nulls_last(), Article.id.desc()]
+    return [key.asc().nulls_last(), Article.id.asc()]
 
 
 def browse_ids(

@@ -82,6 +82,7 @@ def test_import_search_read_step_narrow_sort(qtbot, window: MainWindow, sample_d
 
     # search as the user types (non-ASCII typed with insert, as QTest cannot)
     qtbot.waitUntil(lambda: window.library is not None and window.library.index_ready, timeout=20_000)
+
     def type_query() -> None:
         window.search_box.insert("Nguyễn Phú Trọng")
         window.search_box.textEdited.emit(window.search_box.text())  # insert() is not an edit by the user
@@ -113,7 +114,8 @@ def test_import_search_read_step_narrow_sort(qtbot, window: MainWindow, sample_d
     assert window.model.rowCount() >= 5
 
     # facets narrow by a clause in the query
-    wait_view(qtbot, window, lambda: window.set_query(""))
+    with qtbot.waitSignal(window.facets_updated, timeout=20_000):
+        wait_view(qtbot, window, lambda: window.set_query(""))
     assert window.model.rowCount() == 25
     agencies = window.facets._sections["agency"]
     vov = next(agencies.child(row) for row in range(agencies.rowCount()) if agencies.child(row).text().startswith("VOV"))

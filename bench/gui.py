@@ -207,6 +207,9 @@ def main() -> None:
         print(f"  {key:<20} {browse[key]:8.1f} ms")
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "gui.json").write_text(json.dumps({"machine": machine, "import": gaps, "browse": browse}, indent=2), encoding="utf-8")
+    sys.stdout.flush()
+    # PySide6 can crash while the interpreter tears down thread pools at exit; the figures are written
+    os._exit(0)
 
 
 if __name__ == "__main__":

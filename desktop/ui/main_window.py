@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCompleter,
     QFileDialog,
+    QHeaderView,
     QHBoxLayout,
     QInputDialog,
     QLabel,
@@ -70,9 +71,10 @@ class MainWindow(QMainWindow):
         self.settings = settings or QSettings()
         self.library: Library | None = None
         self.reads = Runner("reads", self)
+        self.counts = Runner("counts", self)  # facet counts: never queued in front of the table's next ids
         self.writes = Runner("writes", self)
-        self.reads.crashed.connect(self.show_bug)
-        self.writes.crashed.connect(self.show_bug)
+        for runner in (self.reads, self.counts, self.writes):
+            runner.crashed.connect(self.show_bug)
         self.shown_query = ""
         self.browse_sort = (str(self.settings.value("table/sort", "date")), _bool(self.settings.value("table/descending", True)))
         self.search_sort: tuple[str, bool] = ("relevance", False)
@@ -132,6 +134,8 @@ class MainWindow(QMainWindow):
         self.model.sort_requested.connect(self._sort_requested)
         self.table.setWordWrap(False)
         self.table.verticalHeader().hide()
+        # fixed row heights: with 100,000 rows the header must not measure each one
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.table.horizontalHeader().setSectionsMovable(True)
         self.table.horizontalHeader().setStretchLastSection(False)
         self.table.setItemDelegateForColumn(0, SnippetDelegate(self.table))
@@ -364,7 +368,9 @@ class MainWindow(QMainWindow):
         generation = self.view_generation
         facets_needed = query != self.facets_query or self.facets_stale
 
-        def work(_context: Context) -> tuple[Browse, int]:
+        def work(_context: Context) -> tuple[Browse, int] | None:
+            if generation != self.view_generation:
+                return None  # typed on since: skip the stale ask (the runner is serial, it would delay the new one)
             return library.browse(query, sort=sort, descending=descending), library.count()
 
         self.reads.submit(
@@ -376,18 +382,21 @@ class MainWindow(QMainWindow):
             self.facets_query = query
             self.facets_stale = False
 
-            def facets(_context: Context) -> dict[str, list[tuple[str, int]]]:
+            def facets(_context: Context) -> dict[str, list[tuple[str, int]]] | None:
+                if generation != self.view_generation:
+                    self.facets_stale = True
+                    return None
                 return library.facets(query)
 
-            self.reads.submit(facets, on_result=lambda counts: self._show_facets(generation, counts), on_error=lambda _m, _k: None)
+            self.counts.submit(facets, on_result=lambda counts: self._show_facets(generation, counts), on_error=lambda _m, _k: None)
 
-    def _show_facets(self, generation: int, counts: dict[str, list[tuple[str, int]]]) -> None:
-        if generation == self.view_generation:
+    def _show_facets(self, generation: int, counts: dict[str, list[tuple[str, int]]] | None) -> None:
+        if counts is not None and generation == self.view_generation:
             self.facets.set_facets(counts)
             self.facets_updated.emit()
 
-    def _show_view(self, generation: int, query: str, result: tuple[Browse, int]) -> None:
-        if generation != self.view_generation:
+    def _show_view(self, generation: int, query: str, result: tuple[Browse, int] | None) -> None:
+        if result is None or generation != self.view_generation:
             return  # the user has typed on since
         browse, total = result
         self.total_articles = total
@@ -663,8 +672,8 @@ class MainWindow(QMainWindow):
         self.save_layout()
         if self.import_task is not None:
             self.import_task.cancel()
-        self.reads.wait()
-        self.writes.wait()
+        for runner in (self.reads, self.counts, self.writes):
+            runner.wait()
         if self.library is not None:
             self.library.close()
             self.library = None

@@ -6,7 +6,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtCore import QMimeData, QPointF, QSettings, Qt, QTimer, QUrl
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QMessageBox
 
 from desktop.app import archive_opener
@@ -235,3 +236,23 @@ def test_the_default_archive_opens_filled_with_the_sample(qtbot, settings: QSett
     qtbot.addWidget(win)
     qtbot.waitUntil(lambda: win.model.rowCount() == 5, timeout=30_000)
     win.close()
+
+
+def test_dropping_files_imports_them(qtbot, window: MainWindow, sample_dir: Path) -> None:
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(path)) for path in sorted(sample_dir.glob("*.txt"))])
+    enter = QDragEnterEvent(QPointF(20, 20), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    window.dragEnterEvent(enter)
+    assert enter.isAccepted()
+    drop = QDropEvent(QPointF(20, 20), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    with qtbot.waitSignal(window.import_finished, timeout=60_000) as blocker, qtbot.waitSignal(window.view_updated, timeout=60_000):
+        window.dropEvent(drop)
+    assert blocker.args[0].count("imported") == 5
+    window.last_summary.close()
+    assert window.model.rowCount() == 5
+
+
+def test_facet_model_passes_the_model_tester(qtbot, qtmodeltester, window: MainWindow, sample_dir: Path) -> None:
+    import_and_wait(qtbot, window, [sample_dir])
+    qtbot.waitUntil(lambda: window.facets._sections["agency"].rowCount() == 3, timeout=10_000)
+    qtmodeltester.check(window.facets.facet_model)

@@ -7,6 +7,7 @@ import datetime as dt
 import hashlib
 import json
 import logging
+import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from importlib import resources
@@ -16,8 +17,10 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from desktop.archive_folder import ArchiveFolder, ArchiveLock, default_archive_dir
+from desktop.core.anchoring import Anchor, anchor_at, reanchor
 from desktop.core.errors import ArticleNotFoundError, KnownError, ReadOnlyArchiveError
 from desktop.core.models import (
+    AnnotationRecord,
     ArticleDetail,
     ArticleRow,
     ArticleSummary,
@@ -30,9 +33,11 @@ from desktop.core.models import (
     MetaClause,
     MetaFilter,
     MetaNot,
+    NoteRecord,
     SearchHit,
+    TagRecord,
 )
-from desktop.core.text import collapse_whitespace, fold, visible_text
+from desktop.core.text import clean_text, collapse_whitespace, fold, visible_text
 from desktop.index.analysis import WORD
 from desktop.index.engine import SORTS, ArticleIndex
 from desktop.index.highlight import query_spans, snippet
@@ -53,7 +58,9 @@ from desktop.ingest.decode import NotTextError, decode_bytes
 from desktop.ingest.files import DEFAULT_MAX_BYTES, Candidate, collect_paths, read_candidates
 from desktop.ingest.patterns import NewsPatterns, load_patterns
 from desktop.ingest.similarity import NEAR_DUPLICATE_THRESHOLD, band_keys, signature, similarity
-from desktop.store import migrate, repo
+from desktop.ingest.structure import parse_article
+from desktop.store import journal, migrate, repo
+from desktop.store.journal import Edit
 from desktop.store.sqlite import backup_database, create_sqlite_engine, integrity_problems
 
 log = logging.getLogger(__name__)
@@ -360,36 +367,273 @@ class Library:
         if best_cluster is None:
             repo.enqueue(session, [best_id], repo.UPSERT)  # its cluster is part of its index entry
 
-    # notes and annotations (the annotate issue builds editing, undo and re-anchoring on these) ------------
-    def add_note(self, article_id: int, body: str) -> int:
+    # editing: every edit returns an Edit that undo() and redo() take ----------------------------------------
+    def _edit(
+        self, label: str, action: Callable[[Session], object], *, articles: Iterable[int] = (), whole_tables: tuple[str, ...] = ()
+    ) -> Edit:
+        """Run ``action`` in one transaction, recording the rows it changed so it can be undone."""
+        with self._write() as session:
+            scope = journal.Scope(articles=tuple(sorted(set(articles))), whole_tables=whole_tables)
+            before = journal.snapshot(session, scope)
+            created = action(session)
+            session.flush()
+            changes = journal.difference(before, journal.snapshot(session, scope))
+            edit = Edit(
+                label, changes, set(scope.articles) | journal.touched_articles(changes), created if isinstance(created, int) else None
+            )
+            repo.enqueue(session, sorted(edit.articles), repo.UPSERT)
+        self.drain_index_queue()
+        return edit
+
+    def undo(self, edit: Edit) -> None:
+        """Put back every row ``edit`` changed, as it was before."""
+        self._replay(edit, backwards=True)
+
+    def redo(self, edit: Edit) -> None:
+        self._replay(edit, backwards=False)
+
+    def _replay(self, edit: Edit, *, backwards: bool) -> None:
+        with self._write() as session:
+            (journal.undo if backwards else journal.redo)(session, edit)
+            repo.enqueue(session, sorted(edit.articles), repo.UPSERT)
+        self.drain_index_queue()
+
+    @staticmethod
+    def _tag_name(name: str) -> str:
+        path = "/".join(part.strip() for part in name.split("/") if part.strip())
+        if not path:
+            raise KnownError("A tag needs a name.")
+        return path
+
+    def tag(self, article_ids: Sequence[int], *, add: Sequence[str] = (), remove: Sequence[str] = ()) -> Edit:
+        """Add and remove tags on articles in one step (``Party/Diplomacy/US`` creates its parents)."""
+        adding = [self._tag_name(name) for name in add]
+        removing = [self._tag_name(name) for name in remove]
+        count = len(set(article_ids))
+        label = (tr_plural("Tag", count) if adding else tr_plural("Untag", count)) if adding or removing else "Tag"
+
+        def action(session: Session) -> None:
+            for article_id in article_ids:
+                repo.article_text(session, article_id)
+            repo.change_article_tags(session, article_ids, adding, removing)
+
+        return self._edit(label, action, articles=article_ids, whole_tables=("tags",))
+
+    def tags(self) -> list[TagRecord]:
+        with self._read() as session:
+            return repo.tag_records(session)
+
+    def tag_usage(self, name: str) -> tuple[int, int]:
+        """How many articles and annotations a tag (with its children) is on: for the confirmation."""
+        with self._read() as session:
+            subtree = repo.tag_subtree(session, self._tag_name(name))
+            if not subtree:
+                raise KnownError(f"There is no tag {name!r}.")
+            ids = [tag.id for tag in subtree]
+            return len(repo.articles_with_tags(session, ids)), repo.annotation_tag_count(session, ids)
+
+    def rename_tag(self, old: str, new: str) -> Edit:
+        """Rename or move a tag with its children (``Diplomacy`` → ``Party/Diplomacy``)."""
+        old_name, new_name = self._tag_name(old), self._tag_name(new)
+        with self._read() as session:
+            subtree = repo.tag_subtree(session, old_name)
+            if not subtree:
+                raise KnownError(f"There is no tag {old!r}.")
+            if repo.tag_subtree(session, new_name):
+                raise KnownError(f"A tag {new!r} already exists: merge the two instead.")
+            if new_name.startswith(old_name + "/"):
+                raise KnownError("A tag cannot move inside itself.")
+            affected = repo.articles_with_tags(session, [tag.id for tag in subtree])
+        return self._edit(
+            f"Rename tag {old_name} to {new_name}",
+            lambda session: repo.rename_tag(session, old_name, new_name),
+            articles=affected,
+            whole_tables=("tags",),
+        )
+
+    def merge_tags(self, source: str, target: str) -> Edit:
+        """Put everything tagged ``source`` (and its children) under ``target``, then remove ``source``."""
+        source_name, target_name = self._tag_name(source), self._tag_name(target)
+        if source_name == target_name or target_name.startswith(source_name + "/"):
+            raise KnownError("A tag cannot be merged into itself.")
+        with self._read() as session:
+            subtree = repo.tag_subtree(session, source_name)
+            if not subtree:
+                raise KnownError(f"There is no tag {source!r}.")
+            affected = repo.articles_with_tags(session, [tag.id for tag in subtree])
+        return self._edit(
+            f"Merge tag {source_name} into {target_name}",
+            lambda session: repo.merge_tag(session, source_name, target_name),
+            articles=affected,
+            whole_tables=("tags",),
+        )
+
+    def delete_tag(self, name: str) -> Edit:
+        """Remove a tag and its children from every article and annotation (undoable)."""
+        tag_name = self._tag_name(name)
+        with self._read() as session:
+            subtree = repo.tag_subtree(session, tag_name)
+            if not subtree:
+                raise KnownError(f"There is no tag {name!r}.")
+            affected = repo.articles_with_tags(session, [tag.id for tag in subtree])
+        return self._edit(
+            f"Delete tag {tag_name}", lambda session: repo.delete_tag(session, tag_name), articles=affected, whole_tables=("tags",)
+        )
+
+    def set_tag_colour(self, name: str, colour: str | None) -> Edit:
+        tag_name = self._tag_name(name)
+        if colour is not None and not re.fullmatch(r"#[0-9a-fA-F]{6}", colour):
+            raise KnownError(f"{colour!r} is not a colour: use #rrggbb.")
+
+        def action(session: Session) -> None:
+            if not repo.set_tag_colour(session, tag_name, colour):
+                raise KnownError(f"There is no tag {name!r}.")
+
+        return self._edit(f"Colour tag {tag_name}", action, whole_tables=("tags",))
+
+    def notes(self, article_id: int) -> list[NoteRecord]:
+        with self._read() as session:
+            return repo.notes_of(session, article_id)
+
+    def add_note(self, article_id: int, body: str) -> Edit:
         """Add a note to an article; it is searchable at once (``note:`` or any word)."""
         if not body.strip():
             raise KnownError("A note needs some text.")
-        with self._write() as session:
-            repo.article_text(session, article_id)
-            note_id = repo.insert_note(session, article_id, body)
-        self.drain_index_queue()
-        return note_id
 
-    def annotate(self, article_id: int, start: int, end: int, *, note: str = "", tags: Sequence[str] = ()) -> int:
+        def action(session: Session) -> int:
+            repo.article_text(session, article_id)
+            return repo.insert_note(session, article_id, body)
+
+        return self._edit("Add note", action, articles=[article_id])
+
+    def edit_note(self, note_id: int, body: str) -> Edit:
+        article_id = self._note_article(note_id)
+        if not body.strip():
+            raise KnownError("A note needs some text; delete it instead.")
+        return self._edit("Edit note", lambda session: repo.update_note(session, note_id, body), articles=[article_id])
+
+    def delete_note(self, note_id: int) -> Edit:
+        article_id = self._note_article(note_id)
+        return self._edit("Delete note", lambda session: repo.delete_note(session, note_id), articles=[article_id])
+
+    def _note_article(self, note_id: int) -> int:
+        with self._read() as session:
+            article_id = repo.note_article(session, note_id)
+        if article_id is None:
+            raise KnownError(f"There is no note {note_id}.")
+        return article_id
+
+    def annotations(self, article_id: int | None = None, *, needs_review: bool = False) -> list[AnnotationRecord]:
+        with self._read() as session:
+            return repo.annotations_of(session, article_id, needs_review=needs_review)
+
+    def annotate(self, article_id: int, start: int, end: int, *, note: str = "", tags: Sequence[str] = ()) -> Edit:
         """Annotate the passage ``[start, end)`` of the clean text, anchored by quote and by position."""
-        with self._write() as session:
+        tag_names = [self._tag_name(name) for name in tags]
+
+        def action(session: Session) -> int:
             text = repo.article_text(session, article_id)
             if not 0 <= start < end <= len(text):
                 raise KnownError(f"The passage {start}–{end} is not inside the article ({len(text)} characters).")
-            annotation_id = repo.insert_annotation(
+            anchor = anchor_at(text, start, end)
+            return repo.insert_annotation(
                 session,
                 article_id,
-                exact=text[start:end],
-                prefix=text[max(0, start - QUOTE_CONTEXT) : start],
-                suffix=text[end : end + QUOTE_CONTEXT],
+                exact=anchor.exact,
+                prefix=anchor.prefix,
+                suffix=anchor.suffix,
                 start=start,
                 end=end,
                 note=note,
-                tags=tags,
+                tags=tag_names,
             )
+
+        return self._edit("Annotate passage", action, articles=[article_id], whole_tables=("tags",))
+
+    def annotate_quote(self, article_id: int, quote: str, *, occurrence: int = 1, note: str = "", tags: Sequence[str] = ()) -> Edit:
+        """Annotate the ``occurrence``-th place where ``quote`` appears in the article's clean text."""
+        with self._read() as session:
+            text = repo.article_text(session, article_id)
+        position = -1
+        for _ in range(max(1, occurrence)):
+            position = text.find(quote, position + 1)
+            if position == -1:
+                raise KnownError(f"The article does not contain {quote!r}" + (f" {occurrence} times." if occurrence > 1 else "."))
+        return self.annotate(article_id, position, position + len(quote), note=note, tags=tags)
+
+    def edit_annotation(self, annotation_id: int, *, note: str | None = None, tags: Sequence[str] | None = None) -> Edit:
+        with self._read() as session:
+            article_id = repo.annotation_article(session, annotation_id)
+        if article_id is None:
+            raise KnownError(f"There is no annotation {annotation_id}.")
+        tag_names = None if tags is None else [self._tag_name(name) for name in tags]
+        return self._edit(
+            "Edit annotation",
+            lambda session: repo.update_annotation(session, annotation_id, note=note, tags=tag_names),
+            articles=[article_id],
+            whole_tables=("tags",),
+        )
+
+    def delete_annotation(self, annotation_id: int) -> Edit:
+        with self._read() as session:
+            article_id = repo.annotation_article(session, annotation_id)
+        if article_id is None:
+            raise KnownError(f"There is no annotation {annotation_id}.")
+        return self._edit("Delete annotation", lambda session: repo.delete_annotation(session, annotation_id), articles=[article_id])
+
+    def edit_text(self, article_id: int, new_text: str) -> Edit:
+        """Correct an article's clean text (the original file is untouched); annotations are found again."""
+        text = clean_text(new_text)
+        if not text.strip():
+            raise KnownError("An article's text cannot be empty.")
+        parsed = parse_article(text, self.patterns)
+
+        def action(session: Session) -> None:
+            old = repo.article_text(session, article_id)
+            text_hash = hashlib.sha256(collapse_whitespace(parsed.text).encode("utf-8")).hexdigest()
+            duplicate = repo.find_by_text_hash(session, text_hash)
+            if duplicate is not None and duplicate != article_id:
+                raise KnownError(f"Article #{duplicate} already has exactly this text.")
+            repo.update_text(session, article_id, parsed.text, parsed.boilerplate, text_hash)
+            self._reanchor(session, article_id, old, parsed.text)
+
+        return self._edit(f"Edit text of #{article_id}", action, articles=[article_id])
+
+    @staticmethod
+    def _reanchor(session: Session, article_id: int, old_text: str, new_text: str) -> None:
+        for record in repo.annotations_of(session, article_id):
+            anchor = Anchor(record.exact, record.prefix, record.suffix, record.start, record.end)
+            found = reanchor(anchor, new_text, old_text)
+            if found is None:
+                repo.set_annotation_anchor(session, record.id, anchor=None)
+            elif (found.start, found.end, found.exact) != (record.start, record.end, record.exact) or record.status != "anchored":
+                repo.set_annotation_anchor(session, record.id, anchor=found)
+
+    def trash(self, article_ids: Sequence[int]) -> Edit:
+        """Move articles to the trash: out of the table and the search, restorable."""
+        count = len(set(article_ids))
+        return self._edit(
+            tr_plural("Move to trash", count), lambda session: repo.set_trashed(session, article_ids, True), articles=article_ids
+        )
+
+    def restore(self, article_ids: Sequence[int]) -> Edit:
+        count = len(set(article_ids))
+        return self._edit(tr_plural("Restore", count), lambda session: repo.set_trashed(session, article_ids, False), articles=article_ids)
+
+    def trashed(self) -> list[ArticleSummary]:
+        with self._read() as session:
+            ids = repo.trashed_ids(session)
+            summaries = repo.summaries_for(session, ids)
+        return [summaries[article_id] for article_id in ids]
+
+    def empty_trash(self) -> int:
+        """Delete the articles in the trash for good (with their originals, notes and annotations). Not undoable."""
+        with self._write() as session:
+            ids = repo.trashed_ids(session)
+            repo.delete_articles(session, ids)
+            repo.enqueue(session, ids, repo.DELETE)
         self.drain_index_queue()
-        return annotation_id
+        return len(ids)
 
     # reading ------------------------------------------------------------------------------------------------
     def count(self) -> int:
@@ -674,6 +918,11 @@ def _meta_filter(node: Node) -> MetaFilter | None:
         kept = tuple(child for child in children if child is not None)
         return MetaAll(kept) if isinstance(node, AllOf) else MetaAny(kept)
     return None
+
+
+def tr_plural(verb: str, count: int) -> str:
+    """``Tag 1 article`` / ``Tag 37 articles``: the name an edit has in the Edit menu."""
+    return f"{verb} {count} article" + ("" if count == 1 else "s")
 
 
 def facet_clause(facet: str, value: str) -> str:

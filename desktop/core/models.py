@@ -258,3 +258,57 @@ class ArticleRow:
     tags: tuple[str, ...]
     notes: int
     snippet: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class NoteRecord:
+    id: int
+    article_id: int
+    body: str
+    created_at: str
+    modified_at: str
+
+    def to_json(self) -> dict[str, object]:
+        return {"id": self.id, "article_id": self.article_id, "body": self.body, "created": self.created_at, "modified": self.modified_at}
+
+
+@dataclass(frozen=True, slots=True)
+class AnnotationRecord:
+    """A passage annotation with its W3C-style selectors and its status (``anchored`` or ``needs-review``)."""
+
+    id: int
+    article_id: int
+    exact: str
+    prefix: str
+    suffix: str
+    start: int
+    end: int
+    note: str
+    tags: tuple[str, ...]
+    status: str
+    created_at: str
+    modified_at: str
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "id": self.id,
+            "article_id": self.article_id,
+            "exact": self.exact,
+            "prefix": self.prefix,
+            "suffix": self.suffix,
+            "start": self.start,
+            "end": self.end,
+            "note": self.note,
+            "tags": list(self.tags),
+            "status": self.status,
+            "created": self.created_at,
+            "modified": self.modified_at,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class TagRecord:
+    name: str
+    color: str | None
+    articles: int
+    annotations: int

@@ -62,6 +62,8 @@ class Article(Base):
     url: Mapped[str | None] = mapped_column(Text)
     imported_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     modified_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    #: when the article was put in the trash (None: not in it); the trash can be restored from
+    trashed_at: Mapped[dt.datetime | None] = mapped_column(DateTime, index=True)
     # narrowing by agency shows the newest first: one index answers both
     __table_args__ = (Index("ix_articles_agency_date_key", "agency", "date_key"),)
 

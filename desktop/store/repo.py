@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from desktop.core.errors import ArticleNotFoundError
 from desktop.core.models import (
+    AnnotationRecord,
     ArticleDetail,
     ArticleRow,
     ArticleSummary,
@@ -19,9 +20,11 @@ from desktop.core.models import (
     MetaAny,
     MetaFilter,
     MetaNot,
+    NoteRecord,
     ParsedArticle,
     PartialDate,
     Span,
+    TagRecord,
 )
 from desktop.core.text import fold
 from desktop.store.models import (
@@ -164,16 +167,25 @@ def set_cluster(session: Session, article_ids: Iterable[int], cluster_id: int) -
     session.execute(update(Article).where(Article.id.in_(list(article_ids))).values(cluster_id=cluster_id))
 
 
+LIVE = Article.trashed_at.is_(None)
+
+
 def count_articles(session: Session) -> int:
-    return session.scalar(select(func.count()).select_from(Article)) or 0
+    """Articles not in the trash."""
+    return session.scalar(select(func.count()).select_from(Article).where(LIVE)) or 0
 
 
 def article_ids(session: Session) -> list[int]:
-    return list(session.scalars(select(Article.id).order_by(Article.id)))
+    """Ids of the articles not in the trash: what the index must hold."""
+    return list(session.scalars(select(Article.id).where(LIVE).order_by(Article.id)))
+
+
+def trashed_ids(session: Session) -> list[int]:
+    return list(session.scalars(select(Article.id).where(Article.trashed_at.is_not(None)).order_by(Article.trashed_at.desc(), Article.id)))
 
 
 def list_summaries(session: Session, *, offset: int = 0, limit: int | None = None) -> list[ArticleSummary]:
-    query = select(Article).order_by(Article.id).offset(offset)
+    query = select(Article).where(LIVE).order_by(Article.id).offset(offset)
     if limit is not None:
         query = query.limit(limit)
     return [_summary(row) for row in session.scalars(query)]
@@ -223,7 +235,7 @@ def original_bytes(session: Session, article_id: int) -> bytes:
 def texts_for(session: Session, ids: Sequence[int]) -> list[ArticleText]:
     """What the index needs for ``ids`` (missing ids are left out): text, metadata, tags, notes, annotations."""
     wanted = list(ids)
-    rows = list(session.scalars(select(Article).where(Article.id.in_(wanted)).order_by(Article.id)))
+    rows = list(session.scalars(select(Article).where(Article.id.in_(wanted), LIVE).order_by(Article.id)))
     tags: dict[int, list[str]] = {}
     for article_id, name in session.execute(
         select(ArticleTag.article_id, Tag.name).join(Tag, Tag.id == ArticleTag.tag_id).where(ArticleTag.article_id.in_(wanted))
@@ -355,7 +367,7 @@ def browse_ids(
     session: Session, where: MetaFilter | None, *, sort: str = "date", descending: bool = True, among: Sequence[int] | None = None
 ) -> list[int]:
     """The ids of the articles matching ``where`` (and in ``among``, if given), in table order."""
-    query = select(Article.id).order_by(*_order(sort, descending))
+    query = select(Article.id).where(LIVE).order_by(*_order(sort, descending))
     if where is not None:
         query = query.where(_filter_expression(session, where))
     if among is None:
@@ -366,7 +378,7 @@ def browse_ids(
 
 def facet_counts(session: Session, where: MetaFilter | None) -> dict[str, list[tuple[str, int]]]:
     """Counts by agency, year, tag (parents include their children) and cluster, for the filtered articles."""
-    condition = _filter_expression(session, where) if where is not None else true()
+    condition = and_(LIVE, _filter_expression(session, where) if where is not None else true())
     agencies = session.execute(select(Article.agency, func.count()).where(condition, Article.agency.is_not(None)).group_by(Article.agency))
     years = session.execute(
         select(Article.date_year, func.count()).where(condition, Article.date_year.is_not(None)).group_by(Article.date_year)
@@ -467,6 +479,200 @@ def insert_annotation(
         session.execute(insert(AnnotationTag).values(annotation_id=annotation_id, tag_id=ensure_tag(session, name)))
     enqueue(session, [article_id], UPSERT)
     return int(annotation_id)
+
+
+def change_article_tags(session: Session, article_ids: Sequence[int], add: Sequence[str], remove: Sequence[str]) -> None:
+    ids = list(dict.fromkeys(article_ids))
+    for name in add:
+        tag_id = ensure_tag(session, name)
+        have = set(session.scalars(select(ArticleTag.article_id).where(ArticleTag.tag_id == tag_id, ArticleTag.article_id.in_(ids))))
+        rows = [{"article_id": article_id, "tag_id": tag_id} for article_id in ids if article_id not in have]
+        if rows:
+            session.execute(insert(ArticleTag), rows)
+    for name in remove:
+        found = session.scalar(select(Tag.id).where(Tag.name == name))
+        if found is not None:
+            session.execute(delete(ArticleTag).where(ArticleTag.tag_id == found, ArticleTag.article_id.in_(ids)))
+
+
+def annotation_tag_count(session: Session, tag_ids: Sequence[int]) -> int:
+    return session.scalar(select(func.count()).select_from(AnnotationTag).where(AnnotationTag.tag_id.in_(tag_ids))) or 0
+
+
+def rename_tag(session: Session, old: str, new: str) -> None:
+    """Rename ``old`` and its children to sit under ``new``, creating ``new``'s parents as needed."""
+    parent_path = new.rpartition("/")[0]
+    parent_id = ensure_tag(session, parent_path) if parent_path else None
+    for tag in tag_subtree(session, old):
+        renamed = new + tag.name[len(old) :]
+        values: dict[str, object] = {"name": renamed}
+        if tag.name == old:
+            values["parent_id"] = parent_id
+        session.execute(update(Tag).where(Tag.id == tag.id).values(**values))
+
+
+def merge_tag(session: Session, source: str, target: str) -> None:
+    """Move every use of ``source`` (and its children, to the same place under ``target``), then delete ``source``."""
+    for tag in sorted(tag_subtree(session, source), key=lambda t: t.name.count("/")):
+        target_id = ensure_tag(session, target + tag.name[len(source) :])
+        for link, column in ((ArticleTag, ArticleTag.article_id), (AnnotationTag, AnnotationTag.annotation_id)):
+            moving = set(session.scalars(select(column).where(link.tag_id == tag.id)))
+            present = set(session.scalars(select(column).where(link.tag_id == target_id)))
+            session.execute(delete(link).where(link.tag_id == tag.id))
+            rows = [{column.key: owner, "tag_id": target_id} for owner in sorted(moving - present)]
+            if rows:
+                session.execute(insert(link), rows)
+    delete_tag(session, source)
+
+
+def delete_tag(session: Session, name: str) -> None:
+    tags = tag_subtree(session, name)
+    ids = [tag.id for tag in tags]
+    session.execute(delete(ArticleTag).where(ArticleTag.tag_id.in_(ids)))
+    session.execute(delete(AnnotationTag).where(AnnotationTag.tag_id.in_(ids)))
+    for tag in sorted(tags, key=lambda t: -t.name.count("/")):  # children before parents
+        session.execute(delete(Tag).where(Tag.id == tag.id))
+
+
+def set_tag_colour(session: Session, name: str, colour: str | None) -> bool:
+    result = session.execute(update(Tag).where(Tag.name == name).values(color=colour))
+    return bool(getattr(result, "rowcount", 0))
+
+
+def note_article(session: Session, note_id: int) -> int | None:
+    return session.scalar(select(Note.article_id).where(Note.id == note_id))
+
+
+def update_note(session: Session, note_id: int, body: str) -> None:
+    session.execute(update(Note).where(Note.id == note_id).values(body=body, modified_at=utcnow()))
+
+
+def delete_note(session: Session, note_id: int) -> None:
+    session.execute(delete(Note).where(Note.id == note_id))
+
+
+def annotation_article(session: Session, annotation_id: int) -> int | None:
+    return session.scalar(select(Annotation.article_id).where(Annotation.id == annotation_id))
+
+
+def update_annotation(session: Session, annotation_id: int, *, note: str | None, tags: Sequence[str] | None) -> None:
+    values: dict[str, object] = {"modified_at": utcnow()}
+    if note is not None:
+        values["note"] = note
+    session.execute(update(Annotation).where(Annotation.id == annotation_id).values(**values))
+    if tags is not None:
+        session.execute(delete(AnnotationTag).where(AnnotationTag.annotation_id == annotation_id))
+        for name in dict.fromkeys(tags):
+            session.execute(insert(AnnotationTag).values(annotation_id=annotation_id, tag_id=ensure_tag(session, name)))
+
+
+def delete_annotation(session: Session, annotation_id: int) -> None:
+    session.execute(delete(AnnotationTag).where(AnnotationTag.annotation_id == annotation_id))
+    session.execute(delete(Annotation).where(Annotation.id == annotation_id))
+
+
+def set_annotation_anchor(session: Session, annotation_id: int, *, anchor: Any) -> None:
+    """Move an annotation to ``anchor`` (an ``Anchor``), or mark it for review when it could not be placed."""
+    if anchor is None:
+        session.execute(update(Annotation).where(Annotation.id == annotation_id).values(status="needs-review"))
+        return
+    session.execute(
+        update(Annotation)
+        .where(Annotation.id == annotation_id)
+        .values(exact=anchor.exact, prefix=anchor.prefix, suffix=anchor.suffix, start=anchor.start, end=anchor.end, status="anchored")
+    )
+
+
+def update_text(session: Session, article_id: int, text: str, boilerplate: Sequence[Span], text_hash: str) -> None:
+    session.execute(
+        update(Article)
+        .where(Article.id == article_id)
+        .values(text=text, boilerplate=[span.to_json() for span in boilerplate], text_hash=text_hash, modified_at=utcnow())
+    )
+
+
+def set_trashed(session: Session, article_ids: Sequence[int], trashed: bool) -> None:
+    session.execute(update(Article).where(Article.id.in_(list(article_ids))).values(trashed_at=utcnow() if trashed else None))
+
+
+def delete_articles(session: Session, article_ids: Sequence[int]) -> None:
+    """Delete articles for good, with everything that hangs on them."""
+    ids = list(article_ids)
+    if not ids:
+        return
+    originals = list(session.scalars(select(Article.original_id).where(Article.id.in_(ids))))
+    annotations = select(Annotation.id).where(Annotation.article_id.in_(ids))
+    session.execute(delete(AnnotationTag).where(AnnotationTag.annotation_id.in_(annotations)))
+    for table in (Annotation, Note, ArticleTag, SimilarityBucket):
+        session.execute(delete(table).where(table.article_id.in_(ids)))
+    session.execute(delete(Article).where(Article.id.in_(ids)))
+    session.execute(delete(Original).where(Original.id.in_(originals)))
+
+
+def notes_of(session: Session, article_id: int) -> list[NoteRecord]:
+    rows = session.scalars(select(Note).where(Note.article_id == article_id).order_by(Note.id))
+    return [NoteRecord(row.id, row.article_id, row.body, _iso(row.created_at), _iso(row.modified_at)) for row in rows]
+
+
+def annotations_of(session: Session, article_id: int | None = None, *, needs_review: bool = False) -> list[AnnotationRecord]:
+    query = select(Annotation).order_by(Annotation.article_id, Annotation.start, Annotation.id)
+    if article_id is not None:
+        query = query.where(Annotation.article_id == article_id)
+    if needs_review:
+        query = query.where(Annotation.status == "needs-review")
+    rows = list(session.scalars(query))
+    tags: dict[int, list[str]] = {}
+    for annotation_id, name in session.execute(
+        select(AnnotationTag.annotation_id, Tag.name)
+        .join(Tag, Tag.id == AnnotationTag.tag_id)
+        .where(AnnotationTag.annotation_id.in_([r.id for r in rows]))
+    ):
+        tags.setdefault(annotation_id, []).append(name)
+    return [
+        AnnotationRecord(
+            row.id,
+            row.article_id,
+            row.exact,
+            row.prefix,
+            row.suffix,
+            row.start,
+            row.end,
+            row.note,
+            tuple(sorted(tags.get(row.id, ()))),
+            row.status,
+            _iso(row.created_at),
+            _iso(row.modified_at),
+        )
+        for row in rows
+    ]
+
+
+def tag_records(session: Session) -> list[TagRecord]:
+    article_counts = dict(session.execute(select(ArticleTag.tag_id, func.count()).group_by(ArticleTag.tag_id)).all())
+    annotation_counts = dict(session.execute(select(AnnotationTag.tag_id, func.count()).group_by(AnnotationTag.tag_id)).all())
+    return [
+        TagRecord(row.name, row.color, int(article_counts.get(row.id, 0)), int(annotation_counts.get(row.id, 0)))
+        for row in session.scalars(select(Tag).order_by(Tag.name))
+    ]
+
+
+def tag_subtree(session: Session, name: str) -> list[Tag]:
+    """The tag ``name`` and every tag below it."""
+    return list(
+        session.scalars(select(Tag).where(or_(Tag.name == name, Tag.name.startswith(name + "/", autoescape=True))).order_by(Tag.name))
+    )
+
+
+def articles_with_tags(session: Session, tag_ids: Sequence[int]) -> set[int]:
+    direct = set(session.scalars(select(ArticleTag.article_id).where(ArticleTag.tag_id.in_(tag_ids))))
+    on_passages = set(
+        session.scalars(
+            select(Annotation.article_id)
+            .join(AnnotationTag, AnnotationTag.annotation_id == Annotation.id)
+            .where(AnnotationTag.tag_id.in_(tag_ids))
+        )
+    )
+    return direct | on_passages
 
 
 # name variants -------------------------------------------------------------------------------------------

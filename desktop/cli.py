@@ -101,6 +101,43 @@ def _parser() -> argparse.ArgumentParser:
     action.add_argument("new_name")
     action = actions.add_parser("remove", parents=[common], help="delete a saved search")
     action.add_argument("name")
+    cmd = commands.add_parser("tag", parents=[common], help="add or remove tags on articles")
+    cmd.add_argument("ids", nargs="+", type=int, metavar="ID")
+    cmd.add_argument("--add", action="append", default=[], metavar="TAG", help="a tag to add (Party/Diplomacy/US makes its parents)")
+    cmd.add_argument("--remove", action="append", default=[], metavar="TAG")
+    cmd = commands.add_parser("tags", parents=[common], help="list, rename, merge, colour or delete tags")
+    actions = cmd.add_subparsers(dest="action", required=True, metavar="ACTION")
+    actions.add_parser("list", parents=[common], help="every tag with its uses")
+    action = actions.add_parser("rename", parents=[common], help="rename or move a tag with its children")
+    action.add_argument("old")
+    action.add_argument("new")
+    action = actions.add_parser("merge", parents=[common], help="merge tag A into tag B")
+    action.add_argument("source", metavar="A")
+    action.add_argument("target", metavar="B")
+    action = actions.add_parser("colour", parents=[common], aliases=["color"], help="give a tag a colour (#rrggbb)")
+    action.add_argument("tag")
+    action.add_argument("colour")
+    action = actions.add_parser("delete", parents=[common], help="remove a tag and its children everywhere")
+    action.add_argument("tag")
+    cmd = commands.add_parser("note", parents=[common], help="add a note to an article")
+    cmd.add_argument("id", type=int)
+    cmd.add_argument("text")
+    cmd = commands.add_parser("annotate", parents=[common], help="annotate a passage, found by its quote")
+    cmd.add_argument("id", type=int)
+    cmd.add_argument("--quote", required=True)
+    cmd.add_argument("--occurrence", type=int, default=1, help="which occurrence of the quote (default: the first)")
+    cmd.add_argument("--note", default="")
+    cmd.add_argument("--tag", action="append", default=[], metavar="TAG")
+    cmd = commands.add_parser("annotations", parents=[common], help="list passage annotations")
+    cmd.add_argument("id", nargs="?", type=int)
+    cmd.add_argument("--needs-review", action="store_true", help="only those that could not be placed after an edit")
+    cmd = commands.add_parser("edit-text", parents=[common], help="replace an article's clean text (the original file is kept)")
+    cmd.add_argument("id", type=int)
+    cmd.add_argument("--file", type=Path, required=True, metavar="F")
+    cmd = commands.add_parser("trash", parents=[common], help="move articles to the trash")
+    cmd.add_argument("ids", nargs="+", type=int, metavar="ID")
+    cmd = commands.add_parser("restore", parents=[common], help="take articles out of the trash")
+    cmd.add_argument("ids", nargs="+", type=int, metavar="ID")
     commands.add_parser("check", parents=[common], help="verify the store, the index and every original's SHA-256")
     commands.add_parser("reindex", parents=[common], help="rebuild the search index from the store")
     return parser
@@ -189,6 +226,8 @@ def _run(args: argparse.Namespace, output: _Output) -> int:
             return EXIT_OK
         if args.command == "variants":
             return _variants(library, output, args)
+        if args.command in EDIT_COMMANDS:
+            return _edit(library, output, args)
         if args.command == "saved":
             return _saved(library, output, args)
         if args.command == "check":
@@ -224,6 +263,67 @@ def _search(
         output.record(summary, "\n".join(lines))
     if not output.as_json:
         output.note(f"{len(result.hits)} shown of about {result.total} matching articles")
+    return EXIT_OK
+
+
+EDIT_COMMANDS = frozenset({"tag", "tags", "note", "annotate", "annotations", "edit-text", "trash", "restore"})
+
+
+def _edit(library: Library, output: _Output, args: argparse.Namespace) -> int:
+    """Tags, notes, annotations, text edits and the trash (each one undoable in the window)."""
+    command = args.command
+    if command == "tag":
+        edit = library.tag(args.ids, add=args.add, remove=args.remove)
+        output.note(f"{edit.label}: {len(edit.changes)} changes")
+    elif command == "tags":
+        if args.action == "list":
+            for tag in library.tags():
+                data = {"name": tag.name, "colour": tag.color, "articles": tag.articles, "annotations": tag.annotations}
+                output.record(
+                    data, f"{tag.name}  ({tag.articles} articles, {tag.annotations} annotations){'  ' + tag.color if tag.color else ''}"
+                )
+            return EXIT_OK
+        if args.action == "rename":
+            edit = library.rename_tag(args.old, args.new)
+        elif args.action == "merge":
+            edit = library.merge_tags(args.source, args.target)
+        elif args.action in ("colour", "color"):
+            edit = library.set_tag_colour(args.tag, args.colour)
+        else:
+            articles, annotations = library.tag_usage(args.tag)
+            edit = library.delete_tag(args.tag)
+            output.note(f"removed from {articles} articles and {annotations} annotations")
+        output.note(edit.label)
+    elif command == "note":
+        edit = library.add_note(args.id, args.text)
+        output.record({"id": edit.created, "article_id": args.id}, f"note {edit.created} added to #{args.id}")
+    elif command == "annotate":
+        edit = library.annotate_quote(args.id, args.quote, occurrence=args.occurrence, note=args.note, tags=args.tag)
+        record = next(a for a in library.annotations(args.id) if a.id == edit.created)
+        output.record(record.to_json(), f"annotation {record.id} on #{args.id} at {record.start}–{record.end}")
+    elif command == "annotations":
+        records = library.annotations(args.id, needs_review=args.needs_review)
+        for record in records:
+            flag = "  NEEDS REVIEW" if record.status != "anchored" else ""
+            output.record(
+                record.to_json(),
+                f"{record.id:>5}  #{record.article_id}  {record.start}–{record.end}  “{record.exact}”  {record.note}{flag}",
+            )
+        review = sum(1 for record in records if record.status != "anchored")
+        if review and not output.as_json:
+            output.note(f"{review} annotations need your attention")
+    elif command == "edit-text":
+        try:
+            text = args.file.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise KnownError(f"Cannot read {args.file} as UTF-8 text: {exc}") from exc
+        library.edit_text(args.id, text)
+        lost = library.annotations(args.id, needs_review=True)
+        output.note(f"text of #{args.id} replaced" + (f"; {len(lost)} annotations need your attention" if lost else ""))
+    elif command == "trash":
+        output.note(library.trash(args.ids).label)
+    else:
+        output.note(library.restore(args.ids).label)
     return EXIT_OK
 
 

@@ -333,6 +333,24 @@ class Library:
                     return ImportOutcome(
                         candidate.label, "duplicate", duplicate_of=duplicate_of, reason=f"same text as article #{duplicate_of}"
                     )
+                earlier = repo.find_by_source(session, original.source)
+                if earlier is not None:
+                    # the same source again with another text: a corrected version of that article
+                    old_text = repo.article_text(session, earlier)
+                    repo.replace_source(
+                        session,
+                        earlier,
+                        article,
+                        data=original.data,
+                        sha256=original.sha256,
+                        encoding=original.encoding,
+                        text_hash=text_hash,
+                    )
+                    self._reanchor(session, earlier, old_text, article.text)
+                    review = len(repo.annotations_of(session, earlier, needs_review=True))
+                    repo.enqueue(session, [earlier], repo.UPSERT)
+                    note = f"; {review} annotations need review" if review else ""
+                    return ImportOutcome(candidate.label, "updated", id=earlier, reason=f"corrected text of article #{earlier}{note}")
                 article_id = repo.insert_article(
                     session,
                     article,

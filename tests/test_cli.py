@@ -118,3 +118,37 @@ def test_console_entry_point_runs_as_a_module(tmp_path: Path, sample_dir: Path) 
     )
     assert result.returncode == 0, result.stderr
     assert len(result.stdout.splitlines()) == 5
+
+
+def test_tagging_notes_annotations_text_and_trash_from_the_command_line(tmp_path: Path, sample_dir: Path) -> None:
+    archive = str(tmp_path / "a")
+    cli("--archive", archive, "import", str(sample_dir))
+    assert cli("--archive", archive, "tag", "1", "2", "--add", "Party/Diplomacy/US")[0] == 0
+    code, out, _ = cli("--archive", archive, "tags", "list", "--json")
+    assert {r["name"]: r["articles"] for r in records(out)}["Party/Diplomacy/US"] == 2
+    assert cli("--archive", archive, "tags", "rename", "Party/Diplomacy", "Diplomacy")[0] == 0
+    assert cli("--archive", archive, "tags", "colour", "Diplomacy", "#336699")[0] == 0
+    code, out, _ = cli("--archive", archive, "note", "3", "Verify the date", "--json")
+    assert records(out)[0]["article_id"] == 3
+    code, out, _ = cli(
+        "--archive", archive, "annotate", "4", "--quote", "Joe Biden", "--occurrence", "2", "--note", "call", "--tag", "People", "--json"
+    )
+    annotation = records(out)[0]
+    assert (annotation["exact"], annotation["status"], annotation["tags"]) == ("Joe Biden", "anchored", ["People"])
+    assert set(annotation) >= {"article_id", "exact", "prefix", "suffix", "start", "end", "note", "tags", "status"}
+    edited = tmp_path / "edited.txt"
+    code, out, _ = cli("--archive", archive, "show", "4", "--json")
+    edited.write_text(str(records(out)[0]["text"]).replace("President Joe Biden.", "President Biden."), encoding="utf-8")
+    code, _, err = cli("--archive", archive, "edit-text", "4", "--file", str(edited))
+    assert code == 0
+    assert "1 annotations need your attention" in err
+    code, out, _ = cli("--archive", archive, "annotations", "--needs-review", "--json")
+    assert [r["status"] for r in records(out)] == ["needs-review"]
+    assert cli("--archive", archive, "trash", "5")[0] == 0
+    code, out, _ = cli("--archive", archive, "list", "--json")
+    assert len(records(out)) == 4
+    assert cli("--archive", archive, "restore", "5")[0] == 0
+    code, out, _ = cli("--archive", archive, "search", "tag:Diplomacy", "--json")
+    assert {r["id"] for r in records(out)} == {1, 2}
+    code, out, _ = cli("--archive", archive, "check")
+    assert code == 0

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 
 FUZZY_MIN_RATIO = 0.75
+CONTEXT_SHARE = 4  # a quote found elsewhere must keep at least a quarter of its prefix and of its suffix
 CONTEXT = 32  # characters of prefix and suffix kept with a quote
 
 
@@ -27,20 +28,27 @@ def anchor_at(text: str, start: int, end: int) -> Anchor:
     return Anchor(text[start:end], text[max(0, start - CONTEXT) : start], text[end : end + CONTEXT], start, end)
 
 
-def _context_score(text: str, start: int, end: int, anchor: Anchor) -> int:
-    """How many characters of the stored prefix and suffix still surround ``[start, end)``."""
+def _context_scores(text: str, start: int, end: int, anchor: Anchor) -> tuple[int, int]:
+    """How many characters of the stored prefix and of the suffix still surround ``[start, end)``."""
     before = text[max(0, start - len(anchor.prefix)) : start]
     after = text[end : end + len(anchor.suffix)]
-    score = 0
+    prefix = 0
     for a, b in zip(reversed(before), reversed(anchor.prefix), strict=False):
         if a != b:
             break
-        score += 1
+        prefix += 1
+    suffix = 0
     for a, b in zip(after, anchor.suffix, strict=False):
         if a != b:
             break
-        score += 1
-    return score
+        suffix += 1
+    return prefix, suffix
+
+
+def _context_kept(scores: tuple[int, int], anchor: Anchor) -> bool:
+    """Each side of the context keeps at least a share of itself (a side that was empty needs nothing)."""
+    prefix, suffix = scores
+    return prefix >= len(anchor.prefix) // CONTEXT_SHARE and suffix >= len(anchor.suffix) // CONTEXT_SHARE
 
 
 def _mapped(old_text: str, new_text: str, position: int) -> int:
@@ -58,7 +66,8 @@ def reanchor(anchor: Anchor, new_text: str, old_text: str | None = None) -> Anch
     """The passage's place in ``new_text``, or None when it cannot be found (it then needs review).
 
     1. by position, when the quote still sits there;
-    2. by the quote, the occurrence whose prefix and suffix match best (ties: nearest the old place);
+    2. by the quote, the occurrence whose prefix and suffix match best (ties: nearest the old place),
+       if enough of that context is still around it;
     3. fuzzily: where the old passage's ends went in the edited text, if what lies there is close enough.
     """
     if not anchor.exact:
@@ -71,10 +80,11 @@ def reanchor(anchor: Anchor, new_text: str, old_text: str | None = None) -> Anch
         candidates.append(position)
         position = new_text.find(anchor.exact, position + 1)
     if candidates:
-        best = max(
-            candidates, key=lambda start: (_context_score(new_text, start, start + len(anchor.exact), anchor), -abs(start - anchor.start))
-        )
-        return anchor_at(new_text, best, best + len(anchor.exact))
+        size = len(anchor.exact)
+        best = max(candidates, key=lambda start: (sum(_context_scores(new_text, start, start + size, anchor)), -abs(start - anchor.start)))
+        # the same words elsewhere, in other surroundings, are another passage: a name mentioned twice
+        if _context_kept(_context_scores(new_text, best, best + size, anchor), anchor):
+            return anchor_at(new_text, best, best + size)
     if old_text is None:
         return None
     start = _mapped(old_text, new_text, anchor.start)

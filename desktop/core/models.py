@@ -7,7 +7,7 @@ from typing import Literal
 
 TitleKind = Literal["headline", "caption", "lead", "given"]
 DatePrecision = Literal["day", "month", "year", "month-day", "unknown"]
-Outcome = Literal["imported", "duplicate", "skipped"]
+Outcome = Literal["imported", "updated", "duplicate", "skipped"]
 
 
 @dataclass(frozen=True, slots=True)

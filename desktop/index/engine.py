@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import shutil
 import threading
@@ -128,10 +129,12 @@ class ArticleIndex:
                 writer.delete_by_term("id", str(article_id))
             for article in upserts:
                 writer.update_document(**document(article))
+            writer.commit()
         except BaseException:
-            writer.cancel()
+            # never leave the writer lock held: the queue rows stay, and the next drain writes them again
+            with contextlib.suppress(Exception):
+                writer.cancel()
             raise
-        writer.commit()
         self._refresh()
 
     def rebuild(self, batches: Iterable[list[ArticleText]], total: int, progress: Progress | None = None) -> None:

@@ -15,6 +15,7 @@ from sqlalchemy import Table, and_, delete, insert, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from desktop.store.models import Annotation, Base
+from desktop.store.sqlite import defer_constraints
 
 #: parents before children: inserts go in this order, deletes in the reverse
 TABLE_ORDER = ("tags", "articles", "notes", "annotations", "article_tags", "annotation_tags")
@@ -101,22 +102,25 @@ def _apply(session: Session, changes: Sequence[RowChange], *, backwards: bool) -
     def source(change: RowChange) -> Row | None:
         return change.after if backwards else change.before
 
-    by_order = sorted(changes, key=lambda change: TABLE_ORDER.index(change.table))
-    for change in reversed(by_order):  # children first
+    defer_constraints(session)
+    by_order = sorted(changes, key=lambda change: (TABLE_ORDER.index(change.table), change.key))
+    # 1. rows that stay get their values (a tag moves back under its old parent) ...
+    for change in by_order:
+        row = target(change)
+        if row is not None and source(change) is not None:
+            table = _table(change.table)
+            session.execute(update(table).where(tuple_(*table.primary_key.columns) == tuple_(*change.key)).values(**row))
+    # 2. ... before rows go, so a cascading delete finds no child that should stay (children first) ...
+    for change in reversed(by_order):
         if target(change) is None:
             table = _table(change.table)
             columns = list(table.primary_key.columns)
             session.execute(delete(table).where(and_(*(column == value for column, value in zip(columns, change.key, strict=True)))))
-    for change in by_order:  # parents first
+    # 3. ... and rows come back last (parents first), when no row that goes holds their unique names
+    for change in by_order:
         row = target(change)
-        if row is None:
-            continue
-        table = _table(change.table)
-        columns = list(table.primary_key.columns)
-        if source(change) is None:
-            session.execute(insert(table).values(**row))
-        else:
-            session.execute(update(table).where(tuple_(*columns) == tuple_(*change.key)).values(**row))
+        if row is not None and source(change) is None:
+            session.execute(insert(_table(change.table)).values(**row))
 
 
 def undo(session: Session, edit: Edit) -> None:

@@ -127,6 +127,50 @@ def insert_article(
     return article_id
 
 
+def find_by_source(session: Session, source: str) -> int | None:
+    """The live article last imported from ``source`` (a path, or ``path:line`` in a JSONL file)."""
+    return session.scalar(
+        select(Article.id)
+        .join(Original, Original.id == Article.original_id)
+        .where(Original.source == source, LIVE)
+        .order_by(Article.id.desc())
+        .limit(1)
+    )
+
+
+def replace_source(
+    session: Session, article_id: int, article: ParsedArticle, *, data: bytes, sha256: str, encoding: str, text_hash: str
+) -> None:
+    """Point an article at a corrected original and take its text and metadata; the old original is kept."""
+    previous = session.get(Original, session.scalar(select(Article.original_id).where(Article.id == article_id)))
+    assert previous is not None
+    original_id = session.execute(
+        insert(Original)
+        .values(sha256=sha256, data=data, original_name=previous.original_name, source=previous.source, encoding=encoding, size=len(data))
+        .returning(Original.id)
+    ).scalar_one()
+    session.execute(
+        update(Article)
+        .where(Article.id == article_id)
+        .values(
+            original_id=original_id,
+            title=article.title,
+            title_kind=article.title_kind,
+            agency=article.agency,
+            place=article.place,
+            date_year=article.date.year,
+            date_month=article.date.month,
+            date_day=article.date.day,
+            date_precision=article.date.precision,
+            date_key=article.date.iso(),
+            text=article.text,
+            boilerplate=[span.to_json() for span in article.boilerplate],
+            text_hash=text_hash,
+            modified_at=utcnow(),
+        )
+    )
+
+
 def ensure_tag(session: Session, name: str) -> int:
     """The id of tag ``name`` (a ``/`` path), creating it and its parents as needed."""
     parts = [part.strip() for part in name.split("/") if part.strip()]

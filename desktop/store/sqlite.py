@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.orm import Session
 
 
 def create_sqlite_engine(path: Path, *, read_only: bool = False) -> Engine:
@@ -57,3 +58,13 @@ def integrity_problems(engine: Engine) -> list[str]:
     with engine.connect() as connection:
         rows = connection.execute(text("PRAGMA quick_check")).scalars().all()
     return [str(row) for row in rows if row != "ok"]
+
+
+def defer_constraints(session: Session) -> None:
+    """Check foreign keys at commit rather than per statement, for the rest of this transaction.
+
+    Undo writes rows back in an order that can pass through states no single statement may leave
+    (a tag's parent deleted a moment before the tag is moved back under its old parent).
+    """
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(text("PRAGMA defer_foreign_keys = ON"))

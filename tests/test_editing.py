@@ -112,6 +112,9 @@ def test_text_edits_reanchor_annotations_and_keep_the_ones_they_cannot_place(see
     kept = seeded.annotate_quote(4, "Antony Blinken").created
     lost = seeded.annotate_quote(4, "Jake Sullivan").created
     inside = seeded.annotate_quote(4, "Samantha Power").created
+    assert kept is not None
+    assert lost is not None
+    assert inside is not None
     original = seeded.original(4)
     edited = "Editor's note: corrected.\n\n" + text.replace("US National Security Advisor Jake Sullivan, ", "").replace(
         "Samantha Power", "Samantha J. Power"

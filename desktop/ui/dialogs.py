@@ -1,4 +1,4 @@
-"""Dialogs: the import summary, the keyboard shortcuts, and the crash report for bugs."""
+"""Dialogs: the import summary, the trash, the keyboard shortcuts, and the crash report for bugs."""
 
 from __future__ import annotations
 
@@ -6,11 +6,14 @@ import datetime as dt
 from pathlib import Path
 
 import platformdirs
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QLabel,
+    QListWidget,
+    QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
     QTableWidget,
@@ -20,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.archive_folder import APP_NAME
-from desktop.core.models import ImportReport
+from desktop.core.models import ArticleSummary, ImportReport
 from desktop.ui.text import tr
 
 
@@ -56,6 +59,45 @@ class ImportSummary(QDialog):
         layout.addWidget(self.summary)
         layout.addWidget(self.details, 1)
         layout.addWidget(buttons)
+
+
+class TrashDialog(QDialog):
+    """The articles in the trash: restore some, or empty it (after a question)."""
+
+    restore_requested = Signal(list)
+    empty_requested = Signal()
+
+    def __init__(self, articles: list[ArticleSummary], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(tr("Trash"))
+        self.resize(620, 380)
+        self.articles = QListWidget()
+        self.articles.setSelectionMode(QListWidget.SelectionMode.ExtendedSelection)
+        for article in articles:
+            item = QListWidgetItem(f"#{article.id}  {article.title}")
+            item.setData(Qt.ItemDataRole.UserRole, article.id)
+            self.articles.addItem(item)
+        restore = QPushButton(tr("Restore selected"))
+        empty = QPushButton(tr("Empty trash…"))
+        restore.clicked.connect(self._restore)
+        empty.clicked.connect(self.empty_requested)
+        restore.setEnabled(bool(articles))
+        empty.setEnabled(bool(articles))
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.addButton(restore, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.addButton(empty, QDialogButtonBox.ButtonRole.DestructiveRole)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(tr("The trash is empty.") if not articles else tr("{n} articles in the trash").format(n=len(articles))))
+        layout.addWidget(self.articles, 1)
+        layout.addWidget(buttons)
+
+    def _restore(self) -> None:
+        ids = [int(item.data(Qt.ItemDataRole.UserRole)) for item in self.articles.selectedItems()]
+        if ids:
+            self.restore_requested.emit(ids)
+            for item in self.articles.selectedItems():
+                self.articles.takeItem(self.articles.row(item))
 
 
 class ShortcutsDialog(QDialog):

@@ -9,7 +9,18 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QEvent, QItemSelection, QItemSelectionModel, QObject, QSettings, QStringListModel, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QDragEnterEvent, QDropEvent, QGuiApplication, QKeyEvent, QKeySequence
+from PySide6.QtGui import (
+    QAction,
+    QActionGroup,
+    QCloseEvent,
+    QDragEnterEvent,
+    QDropEvent,
+    QGuiApplication,
+    QKeyEvent,
+    QKeySequence,
+    QUndoCommand,
+    QUndoStack,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCompleter,
@@ -30,11 +41,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.core.models import ArticleDetail, ArticleRow, ImportReport
+from desktop.core.models import AnnotationRecord, ArticleDetail, ArticleRow, ArticleSummary, ImportReport
 from desktop.library import Browse, Library, Progress
+from desktop.store.journal import Edit
 from desktop.ui.article_model import COLUMNS, ArticleTableModel
 from desktop.ui.delegates import SnippetDelegate
-from desktop.ui.dialogs import CrashDialog, ImportSummary, ShortcutsDialog, write_crash_log
+from desktop.ui.dialogs import CrashDialog, ImportSummary, ShortcutsDialog, TrashDialog, write_crash_log
 from desktop.ui.facets import FacetPanel
 from desktop.ui.reader import Reader
 from desktop.ui.text import tr
@@ -61,6 +73,7 @@ class MainWindow(QMainWindow):
     facets_updated = Signal()
     article_shown = Signal(int)
     import_finished = Signal(object)
+    edited = Signal()  # an edit, undo or redo has been written and the view asked to refresh
 
     def __init__(self, open_library: OpenLibrary, *, settings: QSettings | None = None, prepare_index: bool = True) -> None:
         super().__init__()
@@ -86,6 +99,7 @@ class MainWindow(QMainWindow):
         self.import_task: Task | None = None
         saved_history = self.settings.value("search/history", [])
         self.history: list[str] = [str(item) for item in saved_history] if isinstance(saved_history, list) else []
+        self.undo_stack = QUndoStack(self)
         self._build_widgets()
         self._build_actions()
         self._restore_layout()
@@ -225,9 +239,28 @@ class MainWindow(QMainWindow):
             action.triggered.connect(lambda _checked=False, key=key: self.set_theme(key))
             self.theme_group.addAction(action)
             theme_menu.addAction(action)
+        edit = menu.addMenu(tr("&Edit"))
+        self.undo_action = self.undo_stack.createUndoAction(self, tr("Undo"))
+        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
+        self.redo_action = self.undo_stack.createRedoAction(self, tr("Redo"))
+        self.redo_action.setShortcut(QKeySequence.StandardKey.Redo)
+        for action in (self.undo_action, self.redo_action):
+            self.addAction(action)
+            edit.addAction(action)
+        edit.addSeparator()
+        self.tag_action = self._action(tr("Tag selected articles…"), self.tag_selected, "Ctrl+T", edit)
+        self.untag_action = self._action(tr("Remove a tag from selected articles…"), self.untag_selected, "Ctrl+Shift+T", edit)
+        self.note_action = self._action(tr("Add a note…"), self.add_note, "Ctrl+N", edit)
+        self.annotate_action = self._action(tr("Annotate the selected passage…"), self.annotate_selection, "Ctrl+Shift+A", edit)
+        self.trash_action = self._action(tr("Move to trash"), self.trash_selected, QKeySequence.StandardKey.Delete, edit)
+        self.trash_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.table.addAction(self.trash_action)
+        edit.addSeparator()
+        self._action(tr("Trash…"), self.show_trash, None, edit)
+        self.edit_actions = (self.tag_action, self.untag_action, self.note_action, self.annotate_action, self.trash_action)
         help_menu = menu.addMenu(tr("&Help"))
         self._action(tr("Keyboard shortcuts"), self.show_shortcuts, "F1", help_menu)
-        for action in (self.import_action, self.import_folder_action, self.save_action):
+        for action in (self.import_action, self.import_folder_action, self.save_action, *self.edit_actions):
             action.setEnabled(False)
         toolbar = self.addToolBar(tr("Main"))
         toolbar.setObjectName("mainToolbar")
@@ -256,7 +289,7 @@ class MainWindow(QMainWindow):
     # opening ----------------------------------------------------------------------------------------
     def _opened(self, library: Library) -> None:
         self.library = library
-        for action in (self.import_action, self.import_folder_action, self.save_action):
+        for action in (self.import_action, self.import_folder_action, self.save_action, *self.edit_actions):
             action.setEnabled(not library.read_only)
         self.setWindowTitle(
             tr("Archive Browser — {folder}").format(folder=library.folder.root) + (tr(" (read-only)") if library.read_only else "")
@@ -507,19 +540,19 @@ class MainWindow(QMainWindow):
         self.article_generation += 1
         generation = self.article_generation
 
-        def work(_context: Context) -> tuple[ArticleDetail, str, list[tuple[int, int]]]:
+        def work(_context: Context) -> tuple[ArticleDetail, str, list[tuple[int, int]], list[AnnotationRecord]]:
             article = library.article(article_id)
             original = library.original_text(article_id)
             hits = library.hit_spans(article_id, query) if query and library.index_ready else []
-            return article, original, hits
+            return article, original, hits, library.annotations(article_id)
 
         self.reads.submit(work, on_result=lambda result: self._show_article(generation, result), on_error=self._article_failed)
 
-    def _show_article(self, generation: int, result: tuple[ArticleDetail, str, list[tuple[int, int]]]) -> None:
+    def _show_article(self, generation: int, result: tuple[ArticleDetail, str, list[tuple[int, int]], list[AnnotationRecord]]) -> None:
         if generation != self.article_generation:
             return
-        article, original, hits = result
-        self.reader.show_article(article, original, hits)
+        article, original, hits, annotations = result
+        self.reader.show_article(article, original, hits, annotations)
         self.article_shown.emit(article.id)
 
     def _article_failed(self, message: str, known: bool) -> None:
@@ -527,6 +560,112 @@ class MainWindow(QMainWindow):
             self.reader.clear(message)
         else:
             self.show_bug(message)
+
+    # editing: each edit runs in the writer, then goes on the undo stack ------------------------------
+    def run_edit(self, work: Callable[[Library], Edit]) -> None:
+        """Do an edit in the background; when done, push it on the undo stack and show its effect."""
+        library = self.library
+        if library is None or library.read_only:
+            return
+        self.writes.submit(lambda _context: work(library), on_result=self._edited, on_error=self._known_error_or_bug)
+
+    def _edited(self, edit: Edit) -> None:
+        if not edit.empty:
+            self.undo_stack.push(EditCommand(self, edit))
+        self.after_edit()
+
+    def replay(self, edit: Edit, *, backwards: bool) -> None:
+        library = self.library
+        if library is None:
+            return
+
+        def work(_context: Context) -> None:
+            (library.undo if backwards else library.redo)(edit)
+
+        self.writes.submit(work, on_result=lambda _value: self.after_edit(), on_error=self._known_error_or_bug)
+
+    def after_edit(self) -> None:
+        self.facets_stale = True
+        self.model.refresh_rows()
+        self.refresh()
+        current = self.model.article_id(self.table.currentIndex().row())
+        if current is not None:
+            self.open_article(current)
+        self.edited.emit()
+
+    def _known_error_or_bug(self, message: str, known: bool) -> None:
+        if known:
+            self._known_error(message)
+        else:
+            self.show_bug(message)
+
+    def tag_selected(self) -> None:
+        ids = self.selected_ids()
+        if not ids:
+            self.statusBar().showMessage(tr("Select articles to tag first."), 4000)
+            return
+        name, ok = QInputDialog.getText(
+            self, tr("Tag articles"), tr("Tag for {n} articles (Parent/Child makes a hierarchy):").format(n=len(ids))
+        )
+        if ok and name.strip():
+            self.run_edit(lambda library: library.tag(ids, add=[name]))
+
+    def untag_selected(self) -> None:
+        ids = self.selected_ids()
+        if not ids:
+            return
+        name, ok = QInputDialog.getText(self, tr("Remove a tag"), tr("Tag to remove from {n} articles:").format(n=len(ids)))
+        if ok and name.strip():
+            self.run_edit(lambda library: library.tag(ids, remove=[name]))
+
+    def add_note(self) -> None:
+        article = self.reader.article
+        if article is None:
+            return
+        body, ok = QInputDialog.getMultiLineText(self, tr("Add a note"), tr("Note on “{title}”:").format(title=article.summary.title))
+        if ok and body.strip():
+            self.run_edit(lambda library: library.add_note(article.id, body))
+
+    def annotate_selection(self) -> None:
+        article = self.reader.article
+        passage = self.reader.selected_passage()
+        if article is None or passage is None:
+            self.statusBar().showMessage(tr("Select a passage in the reader first."), 4000)
+            return
+        text, ok = QInputDialog.getMultiLineText(self, tr("Annotate passage"), tr("Note (a last line “tags: A, B/C” adds tags):"))
+        if not ok:
+            return
+        note, tags = _note_and_tags(text)
+        start, end = passage
+        self.run_edit(lambda library: library.annotate(article.id, start, end, note=note, tags=tags))
+
+    def trash_selected(self) -> None:
+        ids = self.selected_ids()
+        if ids:
+            self.run_edit(lambda library: library.trash(ids))
+
+    def show_trash(self) -> None:
+        library = self.library
+        if library is None:
+            return
+        self.reads.submit(lambda _context: library.trashed(), on_result=self._trash_listed)
+
+    def _trash_listed(self, articles: list[ArticleSummary]) -> None:
+        dialog = TrashDialog(articles, self)
+        dialog.restore_requested.connect(lambda ids: self.run_edit(lambda library: library.restore(ids)))
+        dialog.empty_requested.connect(self._empty_trash)
+        dialog.show()
+        self.trash_dialog = dialog
+
+    def _empty_trash(self) -> None:
+        library = self.library
+        if library is None:
+            return
+        answer = QMessageBox.question(self, tr("Empty the trash"), tr("Delete the articles in the trash for good? This cannot be undone."))
+        if answer == QMessageBox.StandardButton.Yes:
+            self.writes.submit(
+                lambda _context: library.empty_trash(), on_result=lambda _count: self.after_edit(), on_error=self._known_error_or_bug
+            )
 
     # saved searches -----------------------------------------------------------------------------------
     def reload_saved(self) -> None:
@@ -678,6 +817,34 @@ class MainWindow(QMainWindow):
             self.library.close()
             self.library = None
         super().closeEvent(event)
+
+
+class EditCommand(QUndoCommand):
+    """An edit already done in the archive: undo and redo ask the archive to replay it."""
+
+    def __init__(self, window: MainWindow, edit: Edit) -> None:
+        super().__init__(edit.label)
+        self.window = window
+        self.edit = edit
+        self.done = True  # pushed after the edit ran: the first redo() that push() makes does nothing
+
+    def undo(self) -> None:
+        self.window.replay(self.edit, backwards=True)
+
+    def redo(self) -> None:
+        if self.done:
+            self.done = False
+            return
+        self.window.replay(self.edit, backwards=False)
+
+
+def _note_and_tags(text: str) -> tuple[str, list[str]]:
+    """A note, and the tags of its last line when that line reads ``tags: A, B/C``."""
+    lines = text.strip().splitlines()
+    if lines and lines[-1].lower().startswith("tags:"):
+        tags = [tag.strip() for tag in lines[-1][5:].split(",") if tag.strip()]
+        return "\n".join(lines[:-1]).strip(), tags
+    return text.strip(), []
 
 
 def _bool(value: object) -> bool:

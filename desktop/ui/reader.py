@@ -9,52 +9,70 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QTextEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
 
-from desktop.core.models import ArticleDetail, Span
+from desktop.core.models import AnnotationRecord, ArticleDetail, Span
 from desktop.ui.delegates import hit_color
 from desktop.ui.text import tr
 
 CURRENT_HIT = QColor("#ff9f43")
+ANNOTATION = QColor("#b8e0d2")  # passages the archivist annotated: distinct from search hits
 PRECISIONS = {"day": "", "month": "month only", "year": "year only", "month-day": "year unknown", "unknown": "date unknown"}
 
 
 @dataclass(frozen=True, slots=True)
 class ReadingText:
-    """The clean text without its boilerplate, and how to move clean-text offsets into it."""
+    """The clean text without its boilerplate, and how offsets move between the two."""
 
     text: str
-    _cuts: tuple[int, ...]  # clean offsets where removed text ends
-    _removed: tuple[int, ...]  # characters removed up to each cut
+    _clean_starts: tuple[int, ...]  # where each kept piece starts in the clean text
+    _reading_starts: tuple[int, ...]  # and in the reading text
 
     @classmethod
     def build(cls, text: str, boilerplate: Sequence[Span]) -> ReadingText:
         parts: list[str] = []
-        cuts: list[int] = []
-        removed: list[int] = []
+        clean_starts: list[int] = []
+        reading_starts: list[int] = []
         position = 0
-        total = 0
-        for span in sorted(boilerplate, key=lambda s: s.start):
+        length = 0
+        for span in [*sorted(boilerplate, key=lambda s: s.start), Span(len(text), len(text), "end")]:
             if span.start < position:
                 continue
+            clean_starts.append(position)
+            reading_starts.append(length)
             parts.append(text[position : span.start])
-            total += span.end - span.start
-            cuts.append(span.end)
-            removed.append(total)
+            length += span.start - position
             position = span.end
-        parts.append(text[position:])
-        return cls("".join(parts), tuple(cuts), tuple(removed))
+        return cls("".join(parts), tuple(clean_starts), tuple(reading_starts))
 
     def offset(self, clean: int) -> int:
-        """Where a clean-text offset lands in the reading text."""
-        index = bisect_right(self._cuts, clean)
-        return clean - (self._removed[index - 1] if index else 0)
+        """Where a clean-text offset lands in the reading text (inside boilerplate: where it was cut)."""
+        index = max(0, bisect_right(self._clean_starts, clean) - 1)
+        piece_end = self._reading_starts[index + 1] if index + 1 < len(self._reading_starts) else len(self.text)
+        return min(self._reading_starts[index] + clean - self._clean_starts[index], piece_end)
+
+    def clean_offset(self, reading: int) -> int:
+        """Where a reading-text offset (a selection in the reader) is in the clean text."""
+        index = max(0, bisect_right(self._reading_starts, reading) - 1)
+        return self._clean_starts[index] + reading - self._reading_starts[index]
 
 
 class Reader(QWidget):
     """Shows one article as text only: markup inside an article never renders or runs."""
 
     hit_changed = Signal(int, int)  # current (1-based), total
+    annotation_chosen = Signal(int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -69,6 +87,12 @@ class Reader(QWidget):
         self.body = QPlainTextEdit()
         self.body.setReadOnly(True)
         self.body.setObjectName("readerBody")
+        self.annotation_list = QListWidget()
+        self.annotation_list.setObjectName("annotations")
+        self.annotation_list.setMaximumHeight(110)
+        self.annotation_list.itemClicked.connect(self._annotation_clicked)
+        self.review_label = QLabel()
+        self.review_label.setObjectName("needsReview")
         bar = QHBoxLayout()
         bar.addWidget(self.hit_label)
         bar.addStretch(1)
@@ -80,6 +104,8 @@ class Reader(QWidget):
         layout.addWidget(self.header)
         layout.addLayout(bar)
         layout.addWidget(self.body, 1)
+        layout.addWidget(self.review_label)
+        layout.addWidget(self.annotation_list)
         self.previous_button.clicked.connect(self.previous_hit)
         self.next_button.clicked.connect(self.next_hit)
         self.original_toggle.toggled.connect(self._show_text)
@@ -87,6 +113,7 @@ class Reader(QWidget):
         self.original_text = ""
         self.reading: ReadingText | None = None
         self.hits: list[tuple[int, int]] = []
+        self.annotations: list[AnnotationRecord] = []
         self.current = -1
         self.clear()
 
@@ -94,13 +121,20 @@ class Reader(QWidget):
         self.article = None
         self.reading = None
         self.hits = []
+        self.annotations = []
+        self.annotation_list.clear()
+        self.review_label.hide()
         self.current = -1
         self.header.setText(html.escape(message or tr("Select an article to read it.")))
         self.body.setPlainText("")
         self._update_hit_controls()
 
-    def show_article(self, article: ArticleDetail, original_text: str, hits: Sequence[tuple[int, int]]) -> None:
+    def show_article(
+        self, article: ArticleDetail, original_text: str, hits: Sequence[tuple[int, int]], annotations: Sequence[AnnotationRecord] = ()
+    ) -> None:
         self.article = article
+        self.annotations = list(annotations)
+        self._list_annotations()
         self.original_text = original_text
         self.reading = ReadingText.build(article.text, article.boilerplate)
         self.hits = [(self.reading.offset(start), self.reading.offset(end)) for start, end in hits]
@@ -120,9 +154,57 @@ class Reader(QWidget):
             self.body.moveCursor(QTextCursor.MoveOperation.Start)
         self._update_hit_controls()
 
+    def _list_annotations(self) -> None:
+        self.annotation_list.clear()
+        review = 0
+        for record in self.annotations:
+            flag = ""
+            if record.status != "anchored":
+                review += 1
+                flag = "⚠ " + tr("needs review") + ": "
+            tags = f"  [{', '.join(record.tags)}]" if record.tags else ""
+            item = QListWidgetItem(f"{flag}“{record.exact}” — {record.note}{tags}")
+            item.setData(Qt.ItemDataRole.UserRole, record.id)
+            self.annotation_list.addItem(item)
+        self.annotation_list.setVisible(bool(self.annotations))
+        self.review_label.setText(tr("{n} annotations need your attention").format(n=review))
+        self.review_label.setVisible(review > 0)
+
+    def _annotation_clicked(self, item: QListWidgetItem) -> None:
+        annotation_id = int(item.data(Qt.ItemDataRole.UserRole))
+        record = next((a for a in self.annotations if a.id == annotation_id), None)
+        if record is not None and self.reading is not None and record.status == "anchored" and not self.original_toggle.isChecked():
+            cursor = self.body.textCursor()
+            cursor.setPosition(self.reading.offset(record.start))
+            self.body.setTextCursor(cursor)
+            self.body.centerCursor()
+        self.annotation_chosen.emit(annotation_id)
+
+    def selected_passage(self) -> tuple[int, int] | None:
+        """The selection in the reader as clean-text offsets, or None when nothing is selected."""
+        cursor = self.body.textCursor()
+        if self.reading is None or not cursor.hasSelection() or self.original_toggle.isChecked():
+            return None
+        start = self.reading.clean_offset(cursor.selectionStart())
+        end = self.reading.clean_offset(cursor.selectionEnd())
+        return (start, end) if end > start else None
+
     def _paint_hits(self, *, show: bool) -> None:
         selections = []
         if show:
+            annotated = QTextCharFormat()
+            annotated.setBackground(ANNOTATION)
+            annotated.setFontUnderline(True)
+            for record in self.annotations:
+                if record.status != "anchored" or self.reading is None:
+                    continue
+                selection = QTextEdit.ExtraSelection()
+                cursor = self.body.textCursor()
+                cursor.setPosition(self.reading.offset(record.start))
+                cursor.setPosition(self.reading.offset(record.end), QTextCursor.MoveMode.KeepAnchor)
+                selection.cursor = cursor
+                selection.format = annotated
+                selections.append(selection)
             base = hit_color(self.body.palette())
             for number, (start, end) in enumerate(self.hits):
                 selection = QTextEdit.ExtraSelection()

@@ -26,6 +26,7 @@ pytestmark = pytest.mark.skipif(
 )
 HIT = QColor("#ffe066")
 CURRENT_HIT = QColor("#ff9f43")
+ANNOTATED = QColor("#b8e0d2")
 
 
 @pytest.fixture
@@ -104,7 +105,11 @@ def test_empty_archive_then_search_then_read(display: str, tmp_path: Path) -> No
     assert distinct_colors(picture) > 5
 
     with Library.open(tmp_path / "sample-archive") as library:
-        library.import_paths([SAMPLE_DIR])
+        ids = {Path(o.path).name[:3]: o.id for o in library.import_paths([SAMPLE_DIR]).outcomes}
+        library.tag([ids["000"], ids["003"]], add=["Party/Diplomacy/US"])
+        library.tag([ids["001"]], add=["Party/Congress"])
+        library.annotate_quote(ids["003"], "Antony Blinken", note="first meeting in Washington", tags=["People/US"])
+        library.annotate_quote(ids["003"], "Joe Biden", occurrence=2, note="the phone talks again")
     app = App(display, tmp_path / "sample-archive", tmp_path / "home")
     try:
         time.sleep(3)
@@ -119,5 +124,6 @@ def test_empty_archive_then_search_then_read(display: str, tmp_path: Path) -> No
         time.sleep(1)
         reader = app.screenshot(shots / "reader.png")
         assert count_color(reader, CURRENT_HIT) > 5
+        assert count_color(reader, ANNOTATED) > 5, "the annotated passages are not highlighted"
     finally:
         app.close()

@@ -1,0 +1,101 @@
+"""Tagging, annotating, trashing and undo through the real window (offscreen)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QItemSelectionModel, QSettings
+from PySide6.QtGui import QTextCursor
+
+from desktop.app import archive_opener
+from desktop.ui.main_window import MainWindow
+from tests.test_editing import dump
+
+
+@pytest.fixture
+def window(qtbot, archive_dir: Path, tmp_path: Path, sample_dir: Path) -> Iterator[MainWindow]:
+    win = MainWindow(archive_opener(archive_dir), settings=QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(win)
+    with qtbot.waitSignal(win.view_updated, timeout=20_000):
+        win.show()
+    with qtbot.waitSignal(win.import_finished, timeout=60_000), qtbot.waitSignal(win.view_updated, timeout=60_000):
+        win.import_paths([sample_dir])
+    win.last_summary.close()
+    qtbot.waitUntil(lambda: win.library is not None and win.library.index_ready, timeout=20_000)
+    yield win
+    win.close()
+
+
+def select_rows(win: MainWindow, rows: list[int]) -> None:
+    model = win.table.selectionModel()
+    model.clearSelection()
+    for row in rows:
+        model.select(win.model.index(row, 0), QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows)
+
+
+def edit_and_wait(qtbot, win: MainWindow, action) -> None:
+    with qtbot.waitSignal(win.edited, timeout=20_000):
+        action()
+
+
+def test_tag_undo_redo_through_the_edit_menu(qtbot, window: MainWindow, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert window.library is not None
+    before = dump(window.library)
+    select_rows(window, [0, 1])
+    monkeypatch.setattr("desktop.ui.main_window.QInputDialog.getText", lambda *args, **kwargs: ("Party/Diplomacy", True))
+    edit_and_wait(qtbot, window, window.tag_selected)
+    assert window.undo_action.text() == "Undo Tag 2 articles"
+    qtbot.waitUntil(lambda: window.facets._sections["tag"].rowCount() == 1, timeout=10_000)
+    after = dump(window.library)
+    assert after != before
+    edit_and_wait(qtbot, window, window.undo_stack.undo)
+    assert dump(window.library) == before
+    edit_and_wait(qtbot, window, window.undo_stack.redo)
+    assert dump(window.library) == after
+
+
+def test_annotate_a_selected_passage_then_undo(qtbot, window: MainWindow, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert window.library is not None
+    qtbot.waitUntil(lambda: window.reader.article is not None, timeout=10_000)
+    article = window.reader.article
+    assert article is not None
+    body = window.reader.body
+    start = body.toPlainText().index("Washington")
+    cursor = body.textCursor()
+    cursor.setPosition(start)
+    cursor.setPosition(start + len("Washington"), QTextCursor.MoveMode.KeepAnchor)
+    body.setTextCursor(cursor)
+    before = dump(window.library)
+    answer = ("the capital\ntags: Places/US", True)
+    monkeypatch.setattr("desktop.ui.main_window.QInputDialog.getMultiLineText", lambda *args, **kwargs: answer)
+    with qtbot.waitSignal(window.article_shown, timeout=20_000):
+        edit_and_wait(qtbot, window, window.annotate_selection)
+    (record,) = window.library.annotations(article.id)
+    assert (record.exact, record.note, record.tags) == ("Washington", "the capital", ("Places/US",))
+    assert article.text[record.start : record.end] == "Washington"
+    qtbot.waitUntil(lambda: window.reader.annotation_list.count() == 1, timeout=10_000)
+    assert "Washington" in window.reader.annotation_list.item(0).text()
+    edit_and_wait(qtbot, window, window.undo_stack.undo)
+    assert dump(window.library) == before
+
+
+def test_delete_moves_to_trash_and_undo_restores(qtbot, window: MainWindow) -> None:
+    assert window.library is not None
+    select_rows(window, [0])
+    window.table.setFocus()
+    with qtbot.waitSignal(window.view_updated, timeout=20_000):
+        edit_and_wait(qtbot, window, window.trash_action.trigger)
+    qtbot.waitUntil(lambda: window.model.rowCount() == 4, timeout=10_000)
+    assert window.count_label.text() == "4 of 4 articles"
+    with qtbot.waitSignal(window.view_updated, timeout=20_000):
+        edit_and_wait(qtbot, window, window.undo_stack.undo)
+    qtbot.waitUntil(lambda: window.model.rowCount() == 5, timeout=10_000)
+    assert window.library.check().ok
+
+
+def test_edit_shortcuts_are_listed(window: MainWindow) -> None:
+    keys = set(dict(window.shortcuts()).values())
+    assert {"Ctrl+Z", "Ctrl+T", "Ctrl+N", "Ctrl+Shift+A"} <= keys
+    assert keys & {"Del", "Delete"}

@@ -105,7 +105,7 @@ def test_empty_archive_then_search_then_read(display: str, tmp_path: Path) -> No
     assert distinct_colors(picture) > 5
 
     with Library.open(tmp_path / "sample-archive") as library:
-        ids = {Path(o.path).name[:3]: o.id for o in library.import_paths([SAMPLE_DIR]).outcomes}
+        ids = {Path(o.path).name[:3]: o.id or 0 for o in library.import_paths([SAMPLE_DIR]).outcomes}
         library.tag([ids["000"], ids["003"]], add=["Party/Diplomacy/US"])
         library.tag([ids["001"]], add=["Party/Congress"])
         library.annotate_quote(ids["003"], "Antony Blinken", note="first meeting in Washington", tags=["People/US"])

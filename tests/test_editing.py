@@ -67,7 +67,23 @@ def test_rename_move_merge_colour_delete_and_undo_each(seeded: Library) -> None:
 
 
 def test_every_edit_undone_leaves_the_archive_as_before_and_redo_as_after(seeded: Library) -> None:
+    seeded.tag([4], add=["Old/Tag"])
+    note = seeded.add_note(1, "first").created
+    annotation = seeded.annotate_quote(3, "Moroccan", note="who", tags=["People"]).created
+    trashed = seeded.trash([1])
+    assert note is not None
+    assert annotation is not None
+    seeded.undo(trashed)
     actions = [
+        lambda: seeded.tag([4], remove=["Old/Tag"]),
+        lambda: seeded.edit_note(note, "second"),
+        lambda: seeded.delete_note(note),
+        lambda: seeded.edit_annotation(annotation, note="the ambassador", tags=["People/Diplomats"]),
+        lambda: seeded.delete_annotation(annotation),
+        lambda: seeded.rename_tag("Old", "New"),
+        lambda: seeded.merge_tags("Old/Tag", "People"),
+        lambda: seeded.set_tag_colour("People", "#00ff00"),
+        lambda: seeded.delete_tag("Old"),
         lambda: seeded.tag([1, 2, 3], add=["Economy/Trade"]),
         lambda: seeded.add_note(2, "Check the dates"),
         lambda: seeded.annotate_quote(4, "Nguyễn Phú Trọng", note="who", tags=["People"]),

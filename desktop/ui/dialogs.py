@@ -100,6 +100,26 @@ class TrashDialog(QDialog):
                 self.articles.takeItem(self.articles.row(item))
 
 
+class TextEditDialog(QDialog):
+    """Correct an article's clean text; the original file is never touched, annotations follow."""
+
+    def __init__(self, title: str, text: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(tr("Correct the text of “{title}”").format(title=title))
+        self.resize(760, 560)
+        self.editor = QPlainTextEdit(text)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(tr("The original file stays as it was imported; passages you annotated are found again in the new text.")))
+        layout.addWidget(self.editor, 1)
+        layout.addWidget(buttons)
+
+    def text(self) -> str:
+        return self.editor.toPlainText()
+
+
 class ShortcutsDialog(QDialog):
     """Help → Keyboard shortcuts: every action that has one."""
 

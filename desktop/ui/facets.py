@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
-from PySide6.QtGui import QKeyEvent, QStandardItem, QStandardItemModel
+from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal
+from PySide6.QtGui import QColor, QContextMenuEvent, QKeyEvent, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QAbstractItemView, QTreeView, QWidget
 
 from desktop.library import facet_clause
@@ -11,6 +11,7 @@ from desktop.ui.text import tr
 
 CLAUSE_ROLE = Qt.ItemDataRole.UserRole + 10
 SAVED_ROLE = Qt.ItemDataRole.UserRole + 11
+TAG_ROLE = Qt.ItemDataRole.UserRole + 12
 SECTIONS = ("agency", "year", "tag", "cluster")
 
 
@@ -29,6 +30,7 @@ class FacetPanel(QTreeView):
 
     narrow = Signal(str)  # the clause to add to the query
     run_saved = Signal(str, str)  # name, query
+    tag_menu_requested = Signal(str, QPoint)  # tag path, global position
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -39,6 +41,7 @@ class FacetPanel(QTreeView):
         self.setUniformRowHeights(True)
         self.clicked.connect(self._activated)
         self._sections: dict[str, QStandardItem] = {}
+        self._colours: dict[str, str] = {}
         self._expanded: set[str] = {"agency", "year", "tag", "saved"}
         titles = section_titles()
         for key in (*SECTIONS, "saved"):
@@ -60,6 +63,7 @@ class FacetPanel(QTreeView):
             section.setText(f"{titles[key]} ({len(values)})" if key == "cluster" else titles[key])
             if key == "tag":
                 self._add_tag_tree(section, values)
+                self._paint_tag_colours(section)
                 continue
             for value, count in values:
                 label = f"#{value}" if key == "cluster" else value
@@ -68,11 +72,29 @@ class FacetPanel(QTreeView):
                 section.appendRow(item)
         self._restore_expansion()
 
+    def set_tag_colours(self, colours: dict[str, str]) -> None:
+        """Show each tag's colour as a swatch beside its name."""
+        self._colours = dict(colours)
+        self._paint_tag_colours(self._sections["tag"])
+
+    def _paint_tag_colours(self, item: QStandardItem) -> None:
+        for row in range(item.rowCount()):
+            child = item.child(row)
+            colour = self._colours.get(child.data(TAG_ROLE) or "")
+            child.setData(QColor(colour) if colour else None, Qt.ItemDataRole.DecorationRole)
+            self._paint_tag_colours(child)
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+        tag = self.indexAt(event.pos()).data(TAG_ROLE)
+        if tag:
+            self.tag_menu_requested.emit(tag, event.globalPos())
+
     def _add_tag_tree(self, section: QStandardItem, values: list[tuple[str, int]]) -> None:
         nodes: dict[str, QStandardItem] = {}
         for path, count in sorted(values, key=lambda pair: pair[0].casefold()):
             parent_path, _, name = path.rpartition("/")
             item = QStandardItem(f"{name}  ({count:,})")
+            item.setData(path, TAG_ROLE)
             item.setData(facet_clause("tag", path), CLAUSE_ROLE)
             nodes[path] = item
             (nodes.get(parent_path) or section).appendRow(item)

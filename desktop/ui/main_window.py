@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent, QItemSelection, QItemSelectionModel, QObject, QSettings, QStringListModel, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QItemSelection, QItemSelectionModel, QObject, QPoint, QSettings, QStringListModel, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QActionGroup,
@@ -23,6 +23,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QColorDialog,
     QCompleter,
     QFileDialog,
     QHBoxLayout,
@@ -31,6 +32,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QProgressBar,
     QPushButton,
@@ -41,12 +43,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.core.models import AnnotationRecord, ArticleDetail, ArticleRow, ArticleSummary, ImportReport
+from desktop.core.models import AnnotationRecord, ArticleDetail, ArticleRow, ArticleSummary, ImportReport, NoteRecord
 from desktop.library import Browse, Library, Progress
 from desktop.store.journal import Edit
 from desktop.ui.article_model import COLUMNS, ArticleTableModel
 from desktop.ui.delegates import SnippetDelegate
-from desktop.ui.dialogs import CrashDialog, ImportSummary, ShortcutsDialog, TrashDialog, write_crash_log
+from desktop.ui.dialogs import CrashDialog, ImportSummary, ShortcutsDialog, TextEditDialog, TrashDialog, write_crash_log
 from desktop.ui.facets import FacetPanel
 from desktop.ui.reader import Reader
 from desktop.ui.text import tr
@@ -63,6 +65,7 @@ HISTORY_SIZE = 50
 _HEAVY = re.compile(r'["*?~]')
 
 OpenLibrary = Callable[[Progress], Library]
+ArticleView = tuple[ArticleDetail, str, list[tuple[int, int]], list[AnnotationRecord], list[NoteRecord]]
 
 
 class MainWindow(QMainWindow):
@@ -133,6 +136,7 @@ class MainWindow(QMainWindow):
         self.facets = FacetPanel()
         self.facets.narrow.connect(self.narrow)
         self.facets.run_saved.connect(lambda _name, query: self.set_query(query))
+        self.facets.tag_menu_requested.connect(self.tag_menu)
 
         self.model = ArticleTableModel(self._request_page)
         self.table = QTableView()
@@ -252,12 +256,20 @@ class MainWindow(QMainWindow):
         self.untag_action = self._action(tr("Remove a tag from selected articles…"), self.untag_selected, "Ctrl+Shift+T", edit)
         self.note_action = self._action(tr("Add a note…"), self.add_note, "Ctrl+N", edit)
         self.annotate_action = self._action(tr("Annotate the selected passage…"), self.annotate_selection, "Ctrl+Shift+A", edit)
+        self.edit_text_action = self._action(tr("Correct the article's text…"), self.edit_text, "Ctrl+Shift+E", edit)
         self.trash_action = self._action(tr("Move to trash"), self.trash_selected, QKeySequence.StandardKey.Delete, edit)
         self.trash_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.table.addAction(self.trash_action)
         edit.addSeparator()
         self._action(tr("Trash…"), self.show_trash, None, edit)
-        self.edit_actions = (self.tag_action, self.untag_action, self.note_action, self.annotate_action, self.trash_action)
+        self.edit_actions = (
+            self.tag_action,
+            self.untag_action,
+            self.note_action,
+            self.annotate_action,
+            self.edit_text_action,
+            self.trash_action,
+        )
         help_menu = menu.addMenu(tr("&Help"))
         self._action(tr("Keyboard shortcuts"), self.show_shortcuts, "F1", help_menu)
         for action in (self.import_action, self.import_folder_action, self.save_action, *self.edit_actions):
@@ -415,17 +427,20 @@ class MainWindow(QMainWindow):
             self.facets_query = query
             self.facets_stale = False
 
-            def facets(_context: Context) -> dict[str, list[tuple[str, int]]] | None:
+            def facets(_context: Context) -> tuple[dict[str, list[tuple[str, int]]], dict[str, str]] | None:
                 if generation != self.view_generation:
                     self.facets_stale = True
                     return None
-                return library.facets(query)
+                colours = {tag.name: tag.color for tag in library.tags() if tag.color}
+                return library.facets(query), colours
 
             self.counts.submit(facets, on_result=lambda counts: self._show_facets(generation, counts), on_error=lambda _m, _k: None)
 
-    def _show_facets(self, generation: int, counts: dict[str, list[tuple[str, int]]] | None) -> None:
-        if counts is not None and generation == self.view_generation:
+    def _show_facets(self, generation: int, result: tuple[dict[str, list[tuple[str, int]]], dict[str, str]] | None) -> None:
+        if result is not None and generation == self.view_generation:
+            counts, colours = result
             self.facets.set_facets(counts)
+            self.facets.set_tag_colours(colours)
             self.facets_updated.emit()
 
     def _show_view(self, generation: int, query: str, result: tuple[Browse, int] | None) -> None:
@@ -540,19 +555,19 @@ class MainWindow(QMainWindow):
         self.article_generation += 1
         generation = self.article_generation
 
-        def work(_context: Context) -> tuple[ArticleDetail, str, list[tuple[int, int]], list[AnnotationRecord]]:
+        def work(_context: Context) -> ArticleView:
             article = library.article(article_id)
             original = library.original_text(article_id)
             hits = library.hit_spans(article_id, query) if query and library.index_ready else []
-            return article, original, hits, library.annotations(article_id)
+            return article, original, hits, library.annotations(article_id), library.notes(article_id)
 
         self.reads.submit(work, on_result=lambda result: self._show_article(generation, result), on_error=self._article_failed)
 
-    def _show_article(self, generation: int, result: tuple[ArticleDetail, str, list[tuple[int, int]], list[AnnotationRecord]]) -> None:
+    def _show_article(self, generation: int, result: ArticleView) -> None:
         if generation != self.article_generation:
             return
-        article, original, hits, annotations = result
-        self.reader.show_article(article, original, hits, annotations)
+        article, original, hits, annotations, notes = result
+        self.reader.show_article(article, original, hits, annotations, notes)
         self.article_shown.emit(article.id)
 
     def _article_failed(self, message: str, known: bool) -> None:
@@ -638,6 +653,56 @@ class MainWindow(QMainWindow):
         note, tags = _note_and_tags(text)
         start, end = passage
         self.run_edit(lambda library: library.annotate(article.id, start, end, note=note, tags=tags))
+
+    def edit_text(self) -> None:
+        article = self.reader.article
+        if article is None:
+            return
+        dialog = TextEditDialog(article.summary.title, article.text, self)
+        if dialog.exec():
+            new_text = dialog.text()
+            if new_text != article.text:
+                self.run_edit(lambda library: library.edit_text(article.id, new_text))
+
+    def tag_menu(self, tag: str, position: QPoint) -> None:
+        """Rename, move, merge, colour or delete a tag (right-click in the sidebar's tag tree)."""
+        menu = QMenu(self)
+        menu.addAction(
+            tr("Rename or move…"),
+            lambda: self._ask_tag(tag, tr("Rename or move “{tag}” to:"), lambda new: lambda lib: lib.rename_tag(tag, new)),
+        )
+        menu.addAction(
+            tr("Merge into…"), lambda: self._ask_tag(tag, tr("Merge “{tag}” into:"), lambda target: lambda lib: lib.merge_tags(tag, target))
+        )
+        menu.addAction(tr("Colour…"), lambda: self._choose_colour(tag))
+        menu.addAction(tr("Delete…"), lambda: self._delete_tag(tag))
+        menu.popup(position)
+        self.last_menu = menu
+
+    def _ask_tag(self, tag: str, prompt: str, make: Callable[[str], Callable[[Library], Edit]]) -> None:
+        name, ok = QInputDialog.getText(self, tr("Tag"), prompt.format(tag=tag), text=tag)
+        if ok and name.strip() and name.strip() != tag:
+            self.run_edit(make(name.strip()))
+
+    def _choose_colour(self, tag: str) -> None:
+        colour = QColorDialog.getColor(parent=self, title=tr("Colour of “{tag}”").format(tag=tag))
+        if colour.isValid():
+            self.run_edit(lambda library: library.set_tag_colour(tag, colour.name()))
+
+    def _delete_tag(self, tag: str) -> None:
+        library = self.library
+        if library is None:
+            return
+
+        def ask(usage: tuple[int, int]) -> None:
+            articles, annotations = usage
+            question = tr("Remove “{tag}” and the tags under it from {a} articles and {n} annotations? You can undo this.").format(
+                tag=tag, a=articles, n=annotations
+            )
+            if QMessageBox.question(self, tr("Delete tag"), question) == QMessageBox.StandardButton.Yes:
+                self.run_edit(lambda lib: lib.delete_tag(tag))
+
+        self.reads.submit(lambda _context: library.tag_usage(tag), on_result=ask, on_error=self._known_error_or_bug)
 
     def trash_selected(self) -> None:
         ids = self.selected_ids()

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.core.models import AnnotationRecord, ArticleDetail, Span
+from desktop.core.models import AnnotationRecord, ArticleDetail, NoteRecord, Span
 from desktop.ui.delegates import hit_color
 from desktop.ui.text import tr
 
@@ -114,6 +114,7 @@ class Reader(QWidget):
         self.reading: ReadingText | None = None
         self.hits: list[tuple[int, int]] = []
         self.annotations: list[AnnotationRecord] = []
+        self.notes: list[NoteRecord] = []
         self.current = -1
         self.clear()
 
@@ -122,6 +123,7 @@ class Reader(QWidget):
         self.reading = None
         self.hits = []
         self.annotations = []
+        self.notes = []
         self.annotation_list.clear()
         self.review_label.hide()
         self.current = -1
@@ -130,10 +132,16 @@ class Reader(QWidget):
         self._update_hit_controls()
 
     def show_article(
-        self, article: ArticleDetail, original_text: str, hits: Sequence[tuple[int, int]], annotations: Sequence[AnnotationRecord] = ()
+        self,
+        article: ArticleDetail,
+        original_text: str,
+        hits: Sequence[tuple[int, int]],
+        annotations: Sequence[AnnotationRecord] = (),
+        notes: Sequence[NoteRecord] = (),
     ) -> None:
         self.article = article
         self.annotations = list(annotations)
+        self.notes = list(notes)
         self._list_annotations()
         self.original_text = original_text
         self.reading = ReadingText.build(article.text, article.boilerplate)
@@ -156,6 +164,10 @@ class Reader(QWidget):
 
     def _list_annotations(self) -> None:
         self.annotation_list.clear()
+        for note in self.notes:
+            item = QListWidgetItem("📝 " + note.body.replace("\n", " ") + f"  ({note.modified_at[:10]})")
+            item.setToolTip(note.body)
+            self.annotation_list.addItem(item)
         review = 0
         for record in self.annotations:
             flag = ""
@@ -166,11 +178,13 @@ class Reader(QWidget):
             item = QListWidgetItem(f"{flag}“{record.exact}” — {record.note}{tags}")
             item.setData(Qt.ItemDataRole.UserRole, record.id)
             self.annotation_list.addItem(item)
-        self.annotation_list.setVisible(bool(self.annotations))
+        self.annotation_list.setVisible(bool(self.annotations or self.notes))
         self.review_label.setText(tr("{n} annotations need your attention").format(n=review))
         self.review_label.setVisible(review > 0)
 
     def _annotation_clicked(self, item: QListWidgetItem) -> None:
+        if item.data(Qt.ItemDataRole.UserRole) is None:
+            return  # a note, not a passage
         annotation_id = int(item.data(Qt.ItemDataRole.UserRole))
         record = next((a for a in self.annotations if a.id == annotation_id), None)
         if record is not None and self.reading is not None and record.status == "anchored" and not self.original_toggle.isChecked():

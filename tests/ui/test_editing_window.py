@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QItemSelectionModel, QSettings
-from PySide6.QtGui import QTextCursor
+from PySide6.QtGui import QColor, QTextCursor
+from PySide6.QtWidgets import QMessageBox
 
 from desktop.app import archive_opener
 from desktop.ui.main_window import MainWindow
@@ -99,3 +100,40 @@ def test_edit_shortcuts_are_listed(window: MainWindow) -> None:
     keys = set(dict(window.shortcuts()).values())
     assert {"Ctrl+Z", "Ctrl+T", "Ctrl+N", "Ctrl+Shift+A"} <= keys
     assert keys & {"Del", "Delete"}
+
+
+def test_rename_colour_and_delete_a_tag_from_the_sidebar(qtbot, window: MainWindow, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert window.library is not None
+    select_rows(window, [0, 1])
+    monkeypatch.setattr("desktop.ui.main_window.QInputDialog.getText", lambda *args, **kwargs: ("Diplomacy", True))
+    edit_and_wait(qtbot, window, window.tag_selected)
+    monkeypatch.setattr("desktop.ui.main_window.QInputDialog.getText", lambda *args, **kwargs: ("Party/Diplomacy", True))
+    edit_and_wait(qtbot, window, lambda: window._ask_tag("Diplomacy", "{tag}", lambda new: lambda lib: lib.rename_tag("Diplomacy", new)))
+    assert [tag.name for tag in window.library.tags()] == ["Party", "Party/Diplomacy"]
+    monkeypatch.setattr("desktop.ui.main_window.QColorDialog.getColor", lambda *args, **kwargs: QColor("#aa3300"))
+    edit_and_wait(qtbot, window, lambda: window._choose_colour("Party"))
+    assert {tag.name: tag.color for tag in window.library.tags()}["Party"] == "#aa3300"
+    monkeypatch.setattr("desktop.ui.main_window.QMessageBox.question", lambda *args, **kwargs: QMessageBox.StandardButton.Yes)
+    edit_and_wait(qtbot, window, lambda: window._delete_tag("Party"))
+    assert window.library.tags() == []
+    edit_and_wait(qtbot, window, window.undo_stack.undo)
+    assert [tag.name for tag in window.library.tags()] == ["Party", "Party/Diplomacy"]
+
+
+def test_correct_the_text_and_see_notes(qtbot, window: MainWindow, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert window.library is not None
+    qtbot.waitUntil(lambda: window.reader.article is not None, timeout=10_000)
+    article = window.reader.article
+    assert article is not None
+    monkeypatch.setattr("desktop.ui.main_window.QInputDialog.getMultiLineText", lambda *args, **kwargs: ("Check with the embassy", True))
+    with qtbot.waitSignal(window.article_shown, timeout=20_000):
+        edit_and_wait(qtbot, window, window.add_note)
+    qtbot.waitUntil(lambda: window.reader.annotation_list.count() == 1, timeout=10_000)
+    assert "Check with the embassy" in window.reader.annotation_list.item(0).text()
+    monkeypatch.setattr("desktop.ui.main_window.TextEditDialog.exec", lambda dialog: True)
+    monkeypatch.setattr("desktop.ui.main_window.TextEditDialog.text", lambda dialog: "Corrected headline\n\n" + article.text)
+    edit_and_wait(qtbot, window, window.edit_text)
+    assert window.library.article(article.id).text.startswith("Corrected headline")
+    assert window.library.original(article.id) == Path(article.source).read_bytes()
+    edit_and_wait(qtbot, window, window.undo_stack.undo)
+    assert window.library.article(article.id).text == article.text

@@ -43,8 +43,12 @@ class _Stateless:
         return hash(self.__class__)
 
 
-class FoldingTokenizer(_Stateless, Tokenizer):  # type: ignore[misc]
-    """Yield each word folded to lower-case ASCII-like text, with positions and original character offsets."""
+class _WordTokenizer(_Stateless, Tokenizer):  # type: ignore[misc]
+    """Yield each word in the form ``form`` gives it, with positions and original character offsets."""
+
+    @staticmethod
+    def form(word: str) -> str:
+        raise NotImplementedError
 
     def __call__(
         self,
@@ -61,7 +65,7 @@ class FoldingTokenizer(_Stateless, Tokenizer):  # type: ignore[misc]
     ) -> Iterator[Token]:
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         if not tokenize:
-            token.original = token.text = fold(value)
+            token.original = token.text = self.form(value)
             token.boost = 1.0
             if positions:
                 token.pos = start_pos
@@ -70,9 +74,10 @@ class FoldingTokenizer(_Stateless, Tokenizer):  # type: ignore[misc]
                 token.endchar = start_char + len(value)
             yield token
             return
+        form = self.form
         for pos, match in enumerate(WORD.finditer(value)):
             word = match.group(0)
-            token.text = fold(word)
+            token.text = form(word)
             token.boost = 1.0
             token.stopped = False
             if keeporiginal:
@@ -83,6 +88,14 @@ class FoldingTokenizer(_Stateless, Tokenizer):  # type: ignore[misc]
                 token.startchar = start_char + match.start()
                 token.endchar = start_char + match.end()
             yield token
+
+
+class FoldingTokenizer(_WordTokenizer):
+    """Words folded to lower-case ASCII-like text (``Nguyễn`` → ``nguyen``)."""
+
+    @staticmethod
+    def form(word: str) -> str:
+        return fold(word)
 
 
 class Porter2Filter(_Stateless, Filter):  # type: ignore[misc]
@@ -131,36 +144,12 @@ def word_tokens(text: str) -> list[WordToken]:
     return tokens
 
 
-class ExactTokenizer(_Stateless, Tokenizer):  # type: ignore[misc]
+class ExactTokenizer(_WordTokenizer):
     """Words lower-cased in NFC, accents kept: the field exact (``=``) terms search."""
 
-    def __call__(
-        self,
-        value: str,
-        positions: bool = False,
-        chars: bool = False,
-        keeporiginal: bool = False,
-        removestops: bool = True,
-        start_pos: int = 0,
-        start_char: int = 0,
-        tokenize: bool = True,
-        mode: str = "",
-        **kwargs: Any,
-    ) -> Iterator[Token]:
-        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        words = WORD.finditer(value) if tokenize else iter([re.match(r".*", value, re.DOTALL)])
-        for pos, match in enumerate(words):
-            if match is None:
-                continue
-            token.text = exact_form(match.group(0))
-            token.boost = 1.0
-            token.stopped = False
-            if positions:
-                token.pos = start_pos + pos
-            if chars:
-                token.startchar = start_char + match.start()
-                token.endchar = start_char + match.end()
-            yield token
+    @staticmethod
+    def form(word: str) -> str:
+        return exact_form(word)
 
 
 def plain_analyzer() -> Any:

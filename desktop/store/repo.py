@@ -72,6 +72,24 @@ def _iso(value: dt.datetime) -> str:
     return value.replace(microsecond=0).isoformat() + "Z"
 
 
+def _article_values(article: ParsedArticle, text_hash: str) -> dict[str, Any]:
+    """The columns of ``articles`` that come from parsing a text."""
+    return {
+        "title": article.title,
+        "title_kind": article.title_kind,
+        "agency": article.agency,
+        "place": article.place,
+        "date_year": article.date.year,
+        "date_month": article.date.month,
+        "date_day": article.date.day,
+        "date_precision": article.date.precision,
+        "date_key": article.date.iso(),
+        "text": article.text,
+        "boilerplate": [span.to_json() for span in article.boilerplate],
+        "text_hash": text_hash,
+    }
+
+
 def find_by_text_hash(session: Session, text_hash: str) -> int | None:
     return session.scalar(select(Article.id).where(Article.text_hash == text_hash))
 
@@ -99,18 +117,7 @@ def insert_article(
         insert(Article)
         .values(
             original_id=original_id,
-            title=article.title,
-            title_kind=article.title_kind,
-            agency=article.agency,
-            place=article.place,
-            date_year=article.date.year,
-            date_month=article.date.month,
-            date_day=article.date.day,
-            date_precision=article.date.precision,
-            date_key=article.date.iso(),
-            text=article.text,
-            boilerplate=[span.to_json() for span in article.boilerplate],
-            text_hash=text_hash,
+            **_article_values(article, text_hash),
             minhash=minhash,
             url=article.url,
             imported_at=now,
@@ -154,18 +161,7 @@ def replace_source(
         .where(Article.id == article_id)
         .values(
             original_id=original_id,
-            title=article.title,
-            title_kind=article.title_kind,
-            agency=article.agency,
-            place=article.place,
-            date_year=article.date.year,
-            date_month=article.date.month,
-            date_day=article.date.day,
-            date_precision=article.date.precision,
-            date_key=article.date.iso(),
-            text=article.text,
-            boilerplate=[span.to_json() for span in article.boilerplate],
-            text_hash=text_hash,
+            **_article_values(article, text_hash),
             modified_at=utcnow(),
         )
     )

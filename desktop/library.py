@@ -58,7 +58,7 @@ from desktop.ingest.decode import NotTextError, decode_bytes
 from desktop.ingest.files import DEFAULT_MAX_BYTES, Candidate, collect_paths, read_candidates
 from desktop.ingest.patterns import NewsPatterns, load_patterns
 from desktop.ingest.similarity import NEAR_DUPLICATE_THRESHOLD, band_keys, signature, similarity
-from desktop.ingest.structure import parse_article
+from desktop.ingest.structure import parse_article, parse_iso_date
 from desktop.store import journal, migrate, repo
 from desktop.store.journal import Edit
 from desktop.store.sqlite import backup_database, create_sqlite_engine, integrity_problems
@@ -598,6 +598,41 @@ class Library:
         if article_id is None:
             raise KnownError(f"There is no annotation {annotation_id}.")
         return self._edit("Delete annotation", lambda session: repo.delete_annotation(session, annotation_id), articles=[article_id])
+
+    def edit_details(
+        self,
+        article_id: int,
+        *,
+        title: str | None = None,
+        agency: str | None = None,
+        place: str | None = None,
+        date: str | None = None,
+    ) -> Edit:
+        """Correct what was read from the text: title, agency, place, date (``2023-07-03``, ``2016-02``, ``2012`` or empty)."""
+        values: dict[str, object] = {}
+        if title is not None:
+            if not title.strip():
+                raise KnownError("An article needs a title.")
+            values["title"] = " ".join(title.split())
+        if agency is not None:
+            values["agency"] = self.patterns.canonical_agency(agency) if agency.strip() else None
+        if place is not None:
+            values["place"] = " ".join(place.split()) or None
+        if date is not None:
+            parsed = parse_iso_date(date)
+            if date.strip() and parsed.precision == "unknown":
+                raise KnownError(f"{date!r} is not a date: use 2023-07-03, 2016-02 or 2012.")
+            values.update(
+                date_year=parsed.year, date_month=parsed.month, date_day=parsed.day, date_precision=parsed.precision, date_key=parsed.iso()
+            )
+        if not values:
+            raise KnownError("Nothing to change.")
+
+        def action(session: Session) -> None:
+            repo.article_text(session, article_id)
+            repo.update_details(session, article_id, values)
+
+        return self._edit(f"Edit details of #{article_id}", action, articles=[article_id])
 
     def edit_text(self, article_id: int, new_text: str) -> Edit:
         """Correct an article's clean text (the original file is untouched); annotations are found again."""

@@ -84,6 +84,7 @@ def test_every_edit_undone_leaves_the_archive_as_before_and_redo_as_after(seeded
         lambda: seeded.rename_tag("Old", "New"),
         lambda: seeded.set_tag_colour("People", "#00ff00"),
         lambda: seeded.delete_tag("New"),
+        lambda: seeded.edit_details(2, title="A corrected title", agency="VNA", place="Washington", date="2012-12"),
         lambda: seeded.tag([1, 2, 3], add=["Economy/Trade"]),
         lambda: seeded.add_note(2, "Check the dates"),
         lambda: seeded.annotate_quote(4, "Nguyễn Phú Trọng", note="who", tags=["People"]),

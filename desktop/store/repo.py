@@ -631,6 +631,10 @@ def update_text(session: Session, article_id: int, text: str, boilerplate: Seque
     )
 
 
+def update_details(session: Session, article_id: int, values: dict[str, object]) -> None:
+    session.execute(update(Article).where(Article.id == article_id).values(**values, modified_at=utcnow()))
+
+
 def set_trashed(session: Session, article_ids: Sequence[int], trashed: bool) -> None:
     session.execute(update(Article).where(Article.id.in_(list(article_ids))).values(trashed_at=utcnow() if trashed else None))
 

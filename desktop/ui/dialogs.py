@@ -11,7 +11,9 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
+    QFormLayout,
     QLabel,
+    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
@@ -118,6 +120,33 @@ class TextEditDialog(QDialog):
 
     def text(self) -> str:
         return self.editor.toPlainText()
+
+
+class DetailsDialog(QDialog):
+    """Correct the title, agency, place and date read from an article's text."""
+
+    def __init__(self, summary: ArticleSummary, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(tr("Article details"))
+        self.title = QLineEdit(summary.title)
+        self.agency = QLineEdit(summary.agency or "")
+        self.place = QLineEdit(summary.place or "")
+        self.date = QLineEdit(summary.date if summary.date and not summary.date.startswith("-") else "")
+        self.date.setPlaceholderText(tr("2023-07-03, 2016-02, 2012 or empty"))
+        form = QFormLayout()
+        form.addRow(tr("Title"), self.title)
+        form.addRow(tr("Agency"), self.agency)
+        form.addRow(tr("Place"), self.place)
+        form.addRow(tr("Date"), self.date)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+
+    def values(self) -> dict[str, str]:
+        return {"title": self.title.text(), "agency": self.agency.text(), "place": self.place.text(), "date": self.date.text()}
 
 
 class ShortcutsDialog(QDialog):

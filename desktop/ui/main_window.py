@@ -48,7 +48,7 @@ from desktop.library import Browse, Library, Progress
 from desktop.store.journal import Edit
 from desktop.ui.article_model import COLUMNS, ArticleTableModel
 from desktop.ui.delegates import SnippetDelegate
-from desktop.ui.dialogs import CrashDialog, ImportSummary, ShortcutsDialog, TextEditDialog, TrashDialog, write_crash_log
+from desktop.ui.dialogs import CrashDialog, DetailsDialog, ImportSummary, ShortcutsDialog, TextEditDialog, TrashDialog, write_crash_log
 from desktop.ui.facets import FacetPanel
 from desktop.ui.reader import Reader
 from desktop.ui.text import tr
@@ -170,6 +170,9 @@ class MainWindow(QMainWindow):
         self.empty.setText(tr("Opening the archive…"))
 
         self.reader = Reader()
+        self.reader.note_edit_requested.connect(self.edit_note)
+        self.reader.annotation_edit_requested.connect(self.edit_annotation)
+        self.reader.delete_requested.connect(self._delete_from_reader)
 
         search_row = QHBoxLayout()
         search_row.addWidget(self.search_box, 1)
@@ -257,6 +260,7 @@ class MainWindow(QMainWindow):
         self.note_action = self._action(tr("Add a note…"), self.add_note, "Ctrl+N", edit)
         self.annotate_action = self._action(tr("Annotate the selected passage…"), self.annotate_selection, "Ctrl+Shift+A", edit)
         self.edit_text_action = self._action(tr("Correct the article's text…"), self.edit_text, "Ctrl+Shift+E", edit)
+        self.details_action = self._action(tr("Edit the article's details…"), self.edit_details, "Ctrl+D", edit)
         self.trash_action = self._action(tr("Move to trash"), self.trash_selected, QKeySequence.StandardKey.Delete, edit)
         self.trash_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.table.addAction(self.trash_action)
@@ -663,6 +667,44 @@ class MainWindow(QMainWindow):
             new_text = dialog.text()
             if new_text != article.text:
                 self.run_edit(lambda library: library.edit_text(article.id, new_text))
+
+    def edit_details(self) -> None:
+        article = self.reader.article
+        if article is None:
+            return
+        dialog = DetailsDialog(article.summary, self)
+        if dialog.exec():
+            values = dialog.values()
+            self.run_edit(lambda library: library.edit_details(article.id, **values))
+
+    def edit_note(self, note_id: int) -> None:
+        note = next((n for n in self.reader.notes if n.id == note_id), None)
+        if note is None:
+            return
+        body, ok = QInputDialog.getMultiLineText(self, tr("Edit note"), tr("Note (empty it to delete the note):"), note.body)
+        if ok:
+            self.run_edit(lambda library: library.edit_note(note_id, body) if body.strip() else library.delete_note(note_id))
+
+    def edit_annotation(self, annotation_id: int) -> None:
+        record = next((a for a in self.reader.annotations if a.id == annotation_id), None)
+        if record is None:
+            return
+        current = record.note + (f"\ntags: {', '.join(record.tags)}" if record.tags else "")
+        text, ok = QInputDialog.getMultiLineText(
+            self,
+            tr("Edit annotation"),
+            tr("Note on “{quote}” (a last line “tags: A, B” sets its tags):").format(quote=record.exact),
+            current,
+        )
+        if ok:
+            note, tags = _note_and_tags(text)
+            self.run_edit(lambda library: library.edit_annotation(annotation_id, note=note, tags=tags))
+
+    def _delete_from_reader(self, kind: str, item_id: int) -> None:
+        if kind == "note":
+            self.run_edit(lambda library: library.delete_note(item_id))
+        else:
+            self.run_edit(lambda library: library.delete_annotation(item_id))
 
     def tag_menu(self, tag: str, position: QPoint) -> None:
         """Rename, move, merge, colour or delete a tag (right-click in the sidebar's tag tree)."""

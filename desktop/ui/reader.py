@@ -7,8 +7,8 @@ from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QColor, QKeyEvent, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import (
     QCheckBox,
     QHBoxLayout,
@@ -27,7 +27,8 @@ from desktop.ui.delegates import hit_color
 from desktop.ui.text import tr
 
 CURRENT_HIT = QColor("#ff9f43")
-ANNOTATION = QColor("#b8e0d2")  # passages the archivist annotated: distinct from search hits
+ANNOTATION = QColor("#b8e0d2")
+NOTE_ROLE = Qt.ItemDataRole.UserRole + 1  # passages the archivist annotated: distinct from search hits
 PRECISIONS = {"day": "", "month": "month only", "year": "year only", "month-day": "year unknown", "unknown": "date unknown"}
 
 
@@ -73,6 +74,9 @@ class Reader(QWidget):
 
     hit_changed = Signal(int, int)  # current (1-based), total
     annotation_chosen = Signal(int)
+    note_edit_requested = Signal(int)  # note id (double-click a note)
+    annotation_edit_requested = Signal(int)  # annotation id (double-click a passage)
+    delete_requested = Signal(str, int)  # "note" or "annotation", id (Delete key in the list)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -91,6 +95,8 @@ class Reader(QWidget):
         self.annotation_list.setObjectName("annotations")
         self.annotation_list.setMaximumHeight(110)
         self.annotation_list.itemClicked.connect(self._annotation_clicked)
+        self.annotation_list.itemDoubleClicked.connect(self._item_double_clicked)
+        self.annotation_list.installEventFilter(self)
         self.review_label = QLabel()
         self.review_label.setObjectName("needsReview")
         bar = QHBoxLayout()
@@ -166,7 +172,8 @@ class Reader(QWidget):
         self.annotation_list.clear()
         for note in self.notes:
             item = QListWidgetItem("📝 " + note.body.replace("\n", " ") + f"  ({note.modified_at[:10]})")
-            item.setToolTip(note.body)
+            item.setToolTip(note.body + "\n\n" + tr("Double-click to edit, Delete to remove."))
+            item.setData(NOTE_ROLE, note.id)
             self.annotation_list.addItem(item)
         review = 0
         for record in self.annotations:
@@ -181,6 +188,23 @@ class Reader(QWidget):
         self.annotation_list.setVisible(bool(self.annotations or self.notes))
         self.review_label.setText(tr("{n} annotations need your attention").format(n=review))
         self.review_label.setVisible(review > 0)
+
+    def _item_double_clicked(self, item: QListWidgetItem) -> None:
+        if item.data(NOTE_ROLE) is not None:
+            self.note_edit_requested.emit(int(item.data(NOTE_ROLE)))
+        elif item.data(Qt.ItemDataRole.UserRole) is not None:
+            self.annotation_edit_requested.emit(int(item.data(Qt.ItemDataRole.UserRole)))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        is_delete = isinstance(event, QKeyEvent) and event.type() == QEvent.Type.KeyPress and event.key() == Qt.Key.Key_Delete
+        item = self.annotation_list.currentItem()
+        if watched is self.annotation_list and is_delete and item is not None:
+            if item.data(NOTE_ROLE) is not None:
+                self.delete_requested.emit("note", int(item.data(NOTE_ROLE)))
+            elif item.data(Qt.ItemDataRole.UserRole) is not None:
+                self.delete_requested.emit("annotation", int(item.data(Qt.ItemDataRole.UserRole)))
+            return True
+        return super().eventFilter(watched, event)
 
     def _annotation_clicked(self, item: QListWidgetItem) -> None:
         if item.data(Qt.ItemDataRole.UserRole) is None:

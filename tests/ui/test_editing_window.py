@@ -137,3 +137,45 @@ def test_correct_the_text_and_see_notes(qtbot, window: MainWindow, monkeypatch: 
     assert window.library.original(article.id) == Path(article.source).read_bytes()
     edit_and_wait(qtbot, window, window.undo_stack.undo)
     assert window.library.article(article.id).text == article.text
+
+
+def test_details_notes_and_annotations_edited_and_deleted_from_the_reader(
+    qtbot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert window.library is not None
+    qtbot.waitUntil(lambda: window.reader.article is not None, timeout=10_000)
+    article = window.reader.article
+    assert article is not None
+    monkeypatch.setattr("desktop.ui.main_window.DetailsDialog.exec", lambda dialog: True)
+    monkeypatch.setattr(
+        "desktop.ui.main_window.DetailsDialog.values",
+        lambda dialog: {"title": "Party talks in Washington", "agency": "TTXVN", "place": "", "date": "2023-07"},
+    )
+    edit_and_wait(qtbot, window, window.edit_details)
+    summary = window.library.article(article.id).summary
+    assert (summary.title, summary.agency, summary.place, summary.date, summary.date_precision) == (
+        "Party talks in Washington",
+        "VNA",
+        None,
+        "2023-07",
+        "month",
+    )
+    window.library.add_note(article.id, "first draft")
+    window.library.annotate_quote(article.id, "Washington", note="capital")
+    with qtbot.waitSignal(window.article_shown, timeout=20_000):
+        window.open_article(article.id)
+    note_id = window.reader.notes[0].id
+    monkeypatch.setattr("desktop.ui.main_window.QInputDialog.getMultiLineText", lambda *args, **kwargs: ("second draft", True))
+    edit_and_wait(qtbot, window, lambda: window.edit_note(note_id))
+    assert [n.body for n in window.library.notes(article.id)] == ["second draft"]
+    qtbot.waitUntil(lambda: bool(window.reader.annotations), timeout=10_000)
+    annotation_id = window.reader.annotations[0].id
+    monkeypatch.setattr(
+        "desktop.ui.main_window.QInputDialog.getMultiLineText", lambda *args, **kwargs: ("the US capital\ntags: Places", True)
+    )
+    edit_and_wait(qtbot, window, lambda: window.edit_annotation(annotation_id))
+    assert [(a.note, a.tags) for a in window.library.annotations(article.id)] == [("the US capital", ("Places",))]
+    edit_and_wait(qtbot, window, lambda: window.reader.delete_requested.emit("annotation", annotation_id))
+    assert window.library.annotations(article.id) == []
+    edit_and_wait(qtbot, window, window.undo_stack.undo)
+    assert len(window.library.annotations(article.id)) == 1

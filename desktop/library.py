@@ -118,6 +118,8 @@ class Library:
         self._lock = lock
         self._index_problem = index_problem
         self.notices: list[str] = []
+        self._orders: dict[tuple[str, bool], list[int]] = {}
+        self._columns: repo.MetaColumns | None = None
 
     # opening and closing ----------------------------------------------------------------------------
     @classmethod
@@ -192,8 +194,12 @@ class Library:
     def _write(self) -> Iterator[Session]:
         if self.read_only:
             raise ReadOnlyArchiveError("This archive is open read-only here; close the other Archive Browser to change it.")
-        with self._sessions() as session, session.begin():
-            yield session
+        try:
+            with self._sessions() as session, session.begin():
+                yield session
+        finally:
+            self._orders.clear()  # any write may change what the table shows, and in which order
+            self._columns = None
 
     @contextlib.contextmanager
     def _read(self) -> Iterator[Session]:
@@ -789,8 +795,7 @@ class Library:
         meta = _meta_filter(parsed.tree) if parsed.tree is not None else None
         column = sort if sort in repo.SORT_COLUMNS else "date"
         if parsed.tree is None or meta is not None:
-            with self._read() as session:
-                ids = repo.browse_ids(session, meta, sort=column, descending=descending if sort in repo.SORT_COLUMNS else True)
+            ids = self._ordered_ids(meta, column, descending if sort in repo.SORT_COLUMNS else True)
             return Browse(ids=ids, total=len(ids), explanation=parsed.explanation, searched=False)
         self._require_index()
         raw = self._index.search(parsed, limit=SEARCH_LIMIT)
@@ -799,6 +804,30 @@ class Library:
             with self._read() as session:
                 ids = repo.browse_ids(session, None, sort=sort, descending=descending, among=ids)
         return Browse(ids=ids, total=max(raw.total, len(ids)), explanation=parsed.explanation, searched=True)
+
+    def _ordered_ids(self, meta: MetaFilter | None, column: str, descending: bool) -> list[int]:
+        """Every article's id in a column's order, kept until the next write (re-sorting 100,000 rows is then a copy)."""
+        if self.read_only:  # another process writes, unseen here: always ask SQL
+            with self._read() as session:
+                return repo.browse_ids(session, meta, sort=column, descending=descending)
+        key = (column, descending)
+        cached = self._orders.get(key)
+        if cached is None:
+            with self._read() as session:
+                cached = repo.browse_ids(session, None, sort=column, descending=descending)
+            self._orders[key] = cached
+        if meta is None:
+            return list(cached)
+        columns = self._meta_columns()
+        return [article_id for article_id in cached if _matches(meta, article_id, columns)]
+
+    def _meta_columns(self) -> repo.MetaColumns:
+        columns = self._columns
+        if columns is None:
+            with self._read() as session:
+                columns = repo.meta_columns(session)
+            self._columns = columns
+        return columns
 
     def rows(self, ids: Sequence[int], query: str = "") -> dict[int, ArticleRow]:
         """Table rows for ``ids``; with a query, each carries its snippet (only these rows are highlighted)."""
@@ -976,6 +1005,27 @@ def _meta_filter(node: Node) -> MetaFilter | None:
 def tr_plural(verb: str, count: int) -> str:
     """``Tag 1 article`` / ``Tag 37 articles``: the name an edit has in the Edit menu."""
     return f"{verb} {count} article" + ("" if count == 1 else "s")
+
+
+def _matches(node: MetaFilter, article_id: int, columns: repo.MetaColumns) -> bool:
+    """Whether one article passes a metadata filter, judged from the columns in memory (as SQL would)."""
+    if isinstance(node, MetaAll):
+        return all(_matches(child, article_id, columns) for child in node.children)
+    if isinstance(node, MetaAny):
+        return any(_matches(child, article_id, columns) for child in node.children)
+    if isinstance(node, MetaNot):
+        return not _matches(node.child, article_id, columns)
+    if node.field == "all":
+        return True
+    if node.field == "agency":
+        return columns.agency.get(article_id) in node.values
+    if node.field == "cluster":
+        return columns.cluster.get(article_id) in node.values
+    if node.field == "tag":
+        return bool(columns.tags.get(article_id, frozenset()) & set(node.values))
+    when = columns.date.get(article_id)
+    low, high = node.values
+    return when is not None and (not low or when >= low) and (not high or when <= high)
 
 
 def facet_clause(facet: str, value: str) -> str:

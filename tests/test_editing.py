@@ -227,3 +227,17 @@ def test_any_sequence_of_edits_undone_returns_the_archive_to_its_start(seeded: L
         seeded.undo(edit)
     assert dump(seeded) == start
     assert seeded.check().ok
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["", "agency:VNA", "-agency:VNA", "agency:VNA OR agency:VOV", "tag:Party", "tag:Party/Diplomacy -tag:Party/Diplomacy/US", "date:2023",
+     "date:>=2023-07", "date:<2023", "date:2012..2024", "cluster:1", "* -tag:People", "agency:VNS tag:People"],
+)  # fmt: skip
+def test_narrowing_in_memory_agrees_with_sql(seeded: Library, query: str) -> None:
+    seeded.tag([1, 2], add=["Party/Diplomacy/US"])
+    seeded.tag([3], add=["Party/Diplomacy"])
+    seeded.annotate_quote(4, "Joe Biden", tags=["People"])
+    with Library.open(seeded.folder.root, read_only=True) as reader:  # read-only asks SQL every time
+        for sort, descending in (("date", True), ("title", False), ("agency", True)):
+            assert seeded.browse(query, sort=sort, descending=descending).ids == reader.browse(query, sort=sort, descending=descending).ids

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, delete, false, func, insert, not_, or_, select, true, update
@@ -414,6 +415,42 @@ def browse_ids(
         return list(session.scalars(query))
     wanted = set(among)
     return [article_id for article_id in session.scalars(query) if article_id in wanted]
+
+
+@dataclass(frozen=True, slots=True)
+class MetaColumns:
+    """The metadata filters look at, for every live article, held in memory to narrow without SQL."""
+
+    agency: dict[int, str]  # folded
+    date: dict[int, str]
+    cluster: dict[int, str]
+    tags: dict[int, frozenset[str]]  # folded paths with their parents, from articles and their annotations
+
+
+def meta_columns(session: Session) -> MetaColumns:
+    agency: dict[int, str] = {}
+    date: dict[int, str] = {}
+    cluster: dict[int, str] = {}
+    for article_id, name, key, cluster_id in session.execute(
+        select(Article.id, Article.agency, Article.date_key, Article.cluster_id).where(LIVE)
+    ):
+        if name:
+            agency[article_id] = fold(name)
+        if key:
+            date[article_id] = key
+        if cluster_id is not None:
+            cluster[article_id] = str(cluster_id)
+    paths: dict[int, set[str]] = {}
+    tag_rows = list(session.execute(select(ArticleTag.article_id, Tag.name).join(Tag, Tag.id == ArticleTag.tag_id)).all())
+    tag_rows += session.execute(
+        select(Annotation.article_id, Tag.name)
+        .join(AnnotationTag, AnnotationTag.annotation_id == Annotation.id)
+        .join(Tag, Tag.id == AnnotationTag.tag_id)
+    ).all()
+    for article_id, name in tag_rows:
+        parts = [fold(part.strip()) for part in name.split("/")]
+        paths.setdefault(article_id, set()).update("/".join(parts[:depth]) for depth in range(1, len(parts) + 1))
+    return MetaColumns(agency, date, cluster, {key: frozenset(value) for key, value in paths.items()})
 
 
 def facet_counts(session: Session, where: MetaFilter | None) -> dict[str, list[tuple[str, int]]]:

@@ -486,6 +486,9 @@ class MainWindow(QMainWindow):
             self._remember(query)
         self._reselect(selected)
         self.view_updated.emit()
+        library = self.library
+        if library is not None:
+            self.counts.submit(lambda _context: library.warm(), on_error=lambda _message, _known: None)
 
     def _view_failed(self, generation: int, message: str, known: bool) -> None:
         if generation != self.view_generation:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import sys
 import traceback
 from collections.abc import Callable, Sequence
@@ -32,10 +33,13 @@ def archive_opener(archive: Path | None) -> Callable[[Progress], Library]:
     def open_library(progress: Progress) -> Library:
         try:
             if archive is None:
-                return open_default_archive(progress=progress, prepare_index=False)
-            return Library.open(archive, progress=progress, prepare_index=False)
+                library = open_default_archive(progress=progress, prepare_index=False)
+            else:
+                library = Library.open(archive, progress=progress, prepare_index=False)
         except ArchiveLockedError:
             return Library.open(archive or default_archive_dir(), read_only=True)
+        library.write_index_in_child_process()
+        return library
 
     return open_library
 
@@ -53,6 +57,7 @@ def install_crash_hook(app: QApplication) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    multiprocessing.freeze_support()  # the index writer runs in a child process, also from a frozen app
     parser = argparse.ArgumentParser(prog="archive-browser", description="Read, search and annotate a news archive.")
     parser.add_argument(
         "--archive", type=Path, default=None, metavar="DIR", help="the archive folder (default: the last one, or your own archive)"

@@ -41,6 +41,7 @@ from desktop.core.text import clean_text, collapse_whitespace, fold, visible_tex
 from desktop.index.analysis import WORD
 from desktop.index.engine import SORTS, ArticleIndex
 from desktop.index.highlight import query_spans, snippet
+from desktop.index.process import IndexWriterProcess
 from desktop.index.query import (
     AllOf,
     AnyOf,
@@ -119,6 +120,7 @@ class Library:
         self._index_problem = index_problem
         self.notices: list[str] = []
         self._orders: dict[tuple[str, bool], list[int]] = {}
+        self._index_process: IndexWriterProcess | None = None
         self._columns: repo.MetaColumns | None = None
 
     # opening and closing ----------------------------------------------------------------------------
@@ -175,6 +177,8 @@ class Library:
         return library
 
     def close(self) -> None:
+        if self._index_process is not None:
+            self._index_process.close()
         self._index.close()
         self._engine.dispose()
         if self._lock is not None:
@@ -245,13 +249,29 @@ class Library:
                 texts = repo.texts_for(session, upsert_ids)
             found = {text.id for text in texts}
             deletes = [article_id for article_id, op in latest.items() if op == repo.DELETE or article_id not in found]
-            self._index.apply(texts, deletes)
+            self._write_index(texts, deletes)
             with self._write() as session:
                 repo.delete_queue_rows(session, [queue_id for queue_id, _, _ in rows])
             drained += len(rows)
 
+    def _write_index(self, texts: list[ArticleText], deletes: list[int]) -> None:
+        if self._index_process is not None:
+            try:
+                self._index_process.apply(texts, deletes)
+            except RuntimeError:
+                # the child died or failed: write here instead (its lock went with it); nothing queued is lost
+                log.warning("index writer process failed; writing the index in this process", exc_info=True)
+                self._index_process.close()
+                self._index_process = None
+            else:
+                self._index.refresh()
+                return
+        self._index.apply(texts, deletes)
+
     def reindex(self, progress: Progress | None = None) -> int:
         """Rebuild the index from the store; return the number of articles indexed."""
+        if self._index_process is not None:
+            self._index_process.close()  # it holds the index being replaced; it starts again on next use
         with self._read() as session:
             total = repo.count_articles(session)
             last_queued = repo.max_queue_id(session)
@@ -272,6 +292,11 @@ class Library:
                 repo.delete_queue_through(session, last_queued)
         self._index_problem = None
         return total
+
+    def write_index_in_child_process(self) -> None:
+        """Let a child process write the index from now on (the window's choice: its GIL stays free)."""
+        if not self.read_only and self._index_process is None:
+            self._index_process = IndexWriterProcess(self.folder.index)
 
     @property
     def index_ready(self) -> bool:

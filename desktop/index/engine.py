@@ -106,7 +106,8 @@ class ArticleIndex:
             raise IndexUnavailableError("The search index is being prepared; search will work in a moment.")
         return self._ix
 
-    def _refresh(self) -> None:
+    def refresh(self) -> None:
+        """Search what the last commit wrote (this process's or another's)."""
         # A new searcher, not Searcher.refresh(): refresh() reuses segment readers whose deletions
         # changed (a deleted article stays visible) and fails outright on an empty index.
         with self._lock:
@@ -121,7 +122,7 @@ class ArticleIndex:
         return self._searcher
 
     # writing ------------------------------------------------------------------------------------
-    def apply(self, upserts: Iterable[ArticleText], deletes: Iterable[int]) -> None:
+    def apply(self, upserts: Iterable[ArticleText], deletes: Iterable[int], *, refresh: bool = True) -> None:
         """Write ``upserts`` and remove ``deletes`` in one Whoosh commit (or none on error)."""
         writer = self.ix.writer(timeout=WRITER_TIMEOUT_S)
         try:
@@ -135,7 +136,8 @@ class ArticleIndex:
             with contextlib.suppress(Exception):
                 writer.cancel()
             raise
-        self._refresh()
+        if refresh:
+            self.refresh()
 
     def rebuild(self, batches: Iterable[list[ArticleText]], total: int, progress: Progress | None = None) -> None:
         """Build a new index beside the old one from ``batches`` and swap it in only when complete."""

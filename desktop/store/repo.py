@@ -47,6 +47,9 @@ from desktop.store.models import (
 )
 
 UPSERT = "upsert"
+# Rows are fetched this many at a time where there may be 100,000: one fetchall() of them all builds the
+# Python rows in one C call that holds the interpreter lock, and the window's event loop waits for it.
+CHUNK = 2000
 DELETE = "delete"
 
 
@@ -234,8 +237,25 @@ def list_summaries(session: Session, *, offset: int = 0, limit: int | None = Non
     return [_summary(row) for row in session.scalars(query)]
 
 
+SUMMARY_COLUMNS = (
+    Article.id,
+    Article.title,
+    Article.title_kind,
+    Article.agency,
+    Article.place,
+    Article.date_year,
+    Article.date_month,
+    Article.date_day,
+)
+
+
 def summaries_for(session: Session, ids: Sequence[int]) -> dict[int, ArticleSummary]:
-    return {row.id: _summary(row) for row in session.scalars(select(Article).where(Article.id.in_(list(ids))))}
+    """Summaries of ``ids`` from only the columns they show (not the texts)."""
+    found = {}
+    for row in session.execute(select(*SUMMARY_COLUMNS).where(Article.id.in_(list(ids)))):
+        date = PartialDate(row.date_year, row.date_month, row.date_day)
+        found[row.id] = ArticleSummary(row.id, row.title, row.title_kind, row.agency, row.place, date.iso(), date.precision)
+    return found
 
 
 def get_detail(session: Session, article_id: int) -> ArticleDetail:
@@ -414,9 +434,9 @@ def browse_ids(
     if where is not None:
         query = query.where(_filter_expression(session, where))
     if among is None:
-        return list(session.scalars(query))
+        return list(session.scalars(query.execution_options(yield_per=CHUNK)))
     wanted = set(among)
-    return [article_id for article_id in session.scalars(query) if article_id in wanted]
+    return [article_id for article_id in session.scalars(query.execution_options(yield_per=CHUNK)) if article_id in wanted]
 
 
 @dataclass(frozen=True, slots=True)
@@ -456,9 +476,8 @@ def meta_columns(session: Session) -> MetaColumns:
     by_agency: dict[str, set[int]] = {}
     by_cluster: dict[str, set[int]] = {}
     dates: list[tuple[str, int]] = []
-    for article_id, name, key, cluster_id in session.execute(
-        select(Article.id, Article.agency, Article.date_key, Article.cluster_id).where(LIVE)
-    ):
+    columns = select(Article.id, Article.agency, Article.date_key, Article.cluster_id).where(LIVE).execution_options(yield_per=CHUNK)
+    for article_id, name, key, cluster_id in session.execute(columns):
         ids.add(article_id)
         if name:
             by_agency.setdefault(fold(name), set()).add(article_id)

@@ -30,7 +30,7 @@ EXIT_PROBLEMS = 1
 EXIT_ERROR = 2
 EXIT_BUG = 70
 EXIT_INTERRUPTED = 130
-READ_ONLY_COMMANDS = frozenset({"list", "show", "search", "similar"})
+READ_ONLY_COMMANDS = frozenset({"list", "show", "search", "similar", "export"})
 
 
 class _Output:
@@ -138,6 +138,15 @@ def _parser() -> argparse.ArgumentParser:
     cmd.add_argument("ids", nargs="+", type=int, metavar="ID")
     cmd = commands.add_parser("restore", parents=[common], help="take articles out of the trash")
     cmd.add_argument("ids", nargs="+", type=int, metavar="ID")
+    cmd = commands.add_parser("export", parents=[common], help="export records (csv)")
+    formats = cmd.add_subparsers(dest="format", required=True, metavar="FORMAT")
+    action = formats.add_parser("csv", parents=[common], help="CSV for Excel and LibreOffice (UTF-8 with BOM, CRLF)")
+    action.add_argument("out", type=Path, metavar="OUT")
+    action.add_argument("--per", choices=("article", "annotation"), default="article", help="one row per article or per annotation")
+    action.add_argument("--scope", default="all", help="all | selection:IDS | search:QUERY | tag:TAG | saved:NAME")
+    action.add_argument("--columns", default=None, help="comma-separated columns, in order")
+    action.add_argument("--no-bom", action="store_true", help="plain UTF-8 without the byte-order mark Excel wants")
+    action.add_argument("--delimiter", default=",", help="the field separator (for example ';')")
     commands.add_parser("check", parents=[common], help="verify the store, the index and every original's SHA-256")
     commands.add_parser("reindex", parents=[common], help="rebuild the search index from the store")
     return parser
@@ -228,6 +237,18 @@ def _run(args: argparse.Namespace, output: _Output) -> int:
             return _variants(library, output, args)
         if args.command in EDIT_COMMANDS:
             return _edit(library, output, args)
+        if args.command == "export":
+            columns = [column.strip() for column in args.columns.split(",")] if args.columns else None
+            report = library.export_csv(
+                args.out, per=args.per, scope=args.scope, columns=columns, bom=not args.no_bom, delimiter=args.delimiter
+            )
+            for warning in report.warnings():
+                output.note(f"warning: {warning}")
+            output.record(
+                {"path": str(report.path), "rows": report.rows, "warnings": report.warnings()},
+                f"{report.rows} rows written to {report.path}",
+            )
+            return EXIT_OK
         if args.command == "saved":
             return _saved(library, output, args)
         if args.command == "check":

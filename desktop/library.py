@@ -38,6 +38,7 @@ from desktop.core.models import (
     TagRecord,
 )
 from desktop.core.text import clean_text, collapse_whitespace, fold, visible_text
+from desktop.export.csv_export import ANNOTATION_COLUMNS, ARTICLE_COLUMNS, DEFAULT_ARTICLE_COLUMNS, CsvReport, write_csv
 from desktop.index.analysis import WORD
 from desktop.index.engine import SORTS, ArticleIndex
 from desktop.index.highlight import query_spans, snippet
@@ -718,6 +719,94 @@ class Library:
             repo.enqueue(session, ids, repo.DELETE)
         self.drain_index_queue()
         return len(ids)
+
+    # export ---------------------------------------------------------------------------------------------------
+    def scope_ids(self, scope: str) -> list[int]:
+        """The articles a scope names: ``all``, ``selection:1,2,3``, ``search:QUERY``, ``tag:TAG``, ``saved:NAME``."""
+        kind, _, value = scope.partition(":")
+        if kind == "all" and not value:
+            return self.browse("", sort="date", descending=False).ids
+        if kind == "selection":
+            try:
+                return [int(part) for part in value.replace(" ", "").split(",") if part]
+            except ValueError:
+                raise KnownError(f"{value!r} is not a list of article ids (selection:1,2,3).") from None
+        if kind == "search":
+            return self.browse(value, sort="date", descending=False).ids
+        if kind == "tag":
+            return self.browse(f'tag:"{value}"', sort="date", descending=False).ids
+        if kind == "saved":
+            return self.browse(self.saved_query(value), sort="date", descending=False).ids
+        raise KnownError(f"Unknown scope {scope!r}: use all, selection:IDS, search:QUERY, tag:TAG or saved:NAME.")
+
+    def export_csv(
+        self,
+        path: Path,
+        *,
+        per: str = "article",
+        scope: str = "all",
+        columns: Sequence[str] | None = None,
+        bom: bool = True,
+        delimiter: str = ",",
+    ) -> CsvReport:
+        """Write one row per article or per annotation of ``scope`` to ``path`` (see ``desktop.export``)."""
+        allowed = ARTICLE_COLUMNS if per == "article" else ANNOTATION_COLUMNS if per == "annotation" else None
+        if allowed is None:
+            raise KnownError("Export one row per article or per annotation.")
+        chosen = list(columns or (DEFAULT_ARTICLE_COLUMNS if per == "article" else ANNOTATION_COLUMNS))
+        unknown = [column for column in chosen if column not in allowed]
+        if unknown:
+            raise KnownError(f"Unknown columns {', '.join(unknown)}; choose from {', '.join(allowed)}.")
+        ids = self.scope_ids(scope)
+        records = self._article_records(ids) if per == "article" else self._annotation_records(ids)
+        try:
+            return write_csv(path, records, chosen, bom=bom, delimiter=delimiter)
+        except ValueError as exc:
+            raise KnownError(str(exc)) from exc
+        except OSError as exc:
+            raise KnownError(f"Could not write {path}: {exc.strerror or exc}. Nothing was left half written.") from exc
+
+    def _article_records(self, ids: Sequence[int]) -> Iterator[dict[str, object]]:
+        for article_id in ids:
+            detail = self.article(article_id)
+            summary = detail.summary
+            yield {
+                "id": summary.id,
+                "title": summary.title,
+                "title_kind": summary.title_kind,
+                "agency": summary.agency,
+                "place": summary.place,
+                "date": summary.date,
+                "date_precision": summary.date_precision,
+                "source": detail.source,
+                "sha256": detail.sha256,
+                "tags": list(detail.tags),
+                "notes": "\n\n".join(note.body for note in self.notes(article_id)),
+                "annotation_count": len(self.annotations(article_id)),
+                "reference": f"archive-browser:article/{summary.id}",
+                "text": visible_text(detail.text, detail.boilerplate),
+            }
+
+    def _annotation_records(self, ids: Sequence[int]) -> Iterator[dict[str, object]]:
+        for article_id in ids:
+            summary = self.article(article_id).summary
+            for record in self.annotations(article_id):
+                yield {
+                    "article_id": article_id,
+                    "article_title": summary.title,
+                    "agency": summary.agency,
+                    "date": summary.date,
+                    "exact": record.exact,
+                    "prefix": record.prefix,
+                    "suffix": record.suffix,
+                    "start": record.start,
+                    "end": record.end,
+                    "note": record.note,
+                    "tags": list(record.tags),
+                    "status": record.status,
+                    "created": record.created_at,
+                    "modified": record.modified_at,
+                }
 
     # reading ------------------------------------------------------------------------------------------------
     def count(self) -> int:

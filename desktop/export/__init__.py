@@ -1,0 +1,1 @@
+"""Records out of the archive: CSV for spreadsheets (pure functions, no Qt)."""

@@ -239,15 +239,13 @@ def _run(args: argparse.Namespace, output: _Output) -> int:
             return _edit(library, output, args)
         if args.command == "export":
             columns = [column.strip() for column in args.columns.split(",")] if args.columns else None
-            report = library.export_csv(
+            exported = library.export_csv(
                 args.out, per=args.per, scope=args.scope, columns=columns, bom=not args.no_bom, delimiter=args.delimiter
             )
-            for warning in report.warnings():
+            for warning in exported.warnings():
                 output.note(f"warning: {warning}")
-            output.record(
-                {"path": str(report.path), "rows": report.rows, "warnings": report.warnings()},
-                f"{report.rows} rows written to {report.path}",
-            )
+            summary = {"path": str(exported.path), "rows": exported.rows, "warnings": exported.warnings()}
+            output.record(summary, f"{exported.rows} rows written to {exported.path}")
             return EXIT_OK
         if args.command == "saved":
             return _saved(library, output, args)

@@ -244,8 +244,8 @@ def _run(args: argparse.Namespace, output: _Output) -> int:
             )
             for warning in exported.warnings():
                 output.note(f"warning: {warning}")
-            summary = {"path": str(exported.path), "rows": exported.rows, "warnings": exported.warnings()}
-            output.record(summary, f"{exported.rows} rows written to {exported.path}")
+            written = {"path": str(exported.path), "rows": exported.rows, "warnings": exported.warnings()}
+            output.record(written, f"{exported.rows} rows written to {exported.path}")
             return EXIT_OK
         if args.command == "saved":
             return _saved(library, output, args)

@@ -147,6 +147,10 @@ def _parser() -> argparse.ArgumentParser:
     action.add_argument("--columns", default=None, help="comma-separated columns, in order")
     action.add_argument("--no-bom", action="store_true", help="plain UTF-8 without the byte-order mark Excel wants")
     action.add_argument("--delimiter", default=",", help="the field separator (for example ';')")
+    action = formats.add_parser("json", parents=[common], help="everything, originals included, in one JSON file (docs/export.md)")
+    action.add_argument("out", type=Path, metavar="OUT")
+    cmd = commands.add_parser("import-json", parents=[common], help="read a JSON export (merged without duplicates)")
+    cmd.add_argument("file", type=Path, metavar="FILE")
     commands.add_parser("check", parents=[common], help="verify the store, the index and every original's SHA-256")
     commands.add_parser("reindex", parents=[common], help="rebuild the search index from the store")
     return parser
@@ -237,6 +241,14 @@ def _run(args: argparse.Namespace, output: _Output) -> int:
             return _variants(library, output, args)
         if args.command in EDIT_COMMANDS:
             return _edit(library, output, args)
+        if args.command == "export" and args.format == "json":
+            count = library.export_json(args.out)
+            output.record({"path": str(args.out), "articles": count}, f"{count} articles written to {args.out}")
+            return EXIT_OK
+        if args.command == "import-json":
+            counts = library.import_json(args.file)
+            output.record(counts, f"{counts['articles']} articles added, {counts['merged']} already here")
+            return EXIT_OK
         if args.command == "export":
             columns = [column.strip() for column in args.columns.split(",")] if args.columns else None
             exported = library.export_csv(

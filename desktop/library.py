@@ -7,6 +7,7 @@ import datetime as dt
 import hashlib
 import json
 import logging
+import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
@@ -38,6 +39,7 @@ from desktop.core.models import (
     TagRecord,
 )
 from desktop.core.text import clean_text, collapse_whitespace, fold, visible_text
+from desktop.export import archive_json
 from desktop.export.csv_export import ANNOTATION_COLUMNS, ARTICLE_COLUMNS, DEFAULT_ARTICLE_COLUMNS, CsvReport, write_csv
 from desktop.index.analysis import WORD
 from desktop.index.engine import SORTS, ArticleIndex
@@ -765,6 +767,39 @@ class Library:
             raise KnownError(str(exc)) from exc
         except OSError as exc:
             raise KnownError(f"Could not write {path}: {exc.strerror or exc}. Nothing was left half written.") from exc
+
+    def export_json(self, path: Path) -> int:
+        """Write the whole archive (originals included) as one JSON document; return the number of articles."""
+        with self._read() as session:
+            tables = journal.dump_tables(session, archive_json.TABLES)
+        text = archive_json.dumps(tables)
+        partial = path.with_name(path.name + ".part")
+        try:
+            with partial.open("w", encoding="utf-8", newline="\n") as handle:
+                handle.write(text)
+                handle.flush()
+                os.fsync(handle.fileno())
+            partial.replace(path)
+        except OSError as exc:
+            raise KnownError(f"Could not write {path}: {exc.strerror or exc}. Nothing was left half written.") from exc
+        return len(tables["articles"])
+
+    def import_json(self, path: Path) -> dict[str, int]:
+        """Read a JSON export: into an empty archive as it was (ids included), else merged without duplicates."""
+        try:
+            tables = archive_json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, ValueError) as exc:
+            raise KnownError(f"Cannot import {path}: {exc}") from exc
+        with self._write() as session:
+            if repo.count_all_articles(session) == 0 and not repo.tag_records(session) and not repo.saved_searches(session):
+                repo.clear_tables(session, ("name_variants", "settings"))  # the export's own take their place
+                journal.load_tables(session, tables, archive_json.TABLES)
+                counts = {"articles": len(tables["articles"]), "merged": 0}
+            else:
+                counts = repo.merge_export(session, tables)
+            repo.enqueue(session, repo.article_ids(session), repo.UPSERT)
+        self.drain_index_queue()
+        return counts
 
     def _article_records(self, ids: Sequence[int]) -> Iterator[dict[str, object]]:
         for article_id in ids:

@@ -131,6 +131,20 @@ def redo(session: Session, edit: Edit) -> None:
     _apply(session, edit.changes, backwards=False)
 
 
+def dump_tables(session: Session, names: Sequence[str]) -> dict[str, list[Row]]:
+    """Every row of the named tables, as column → value."""
+    return {name: [dict(row) for row in session.execute(select(_table(name))).mappings()] for name in names}
+
+
+def load_tables(session: Session, tables: dict[str, list[Row]], order: Sequence[str]) -> None:
+    """Insert the rows of ``tables`` as they are, ids included (into an archive that has none of them)."""
+    defer_constraints(session)
+    for name in order:
+        rows = tables.get(name, [])
+        if rows:
+            session.execute(insert(_table(name)), rows)
+
+
 def touched_articles(changes: Iterable[RowChange]) -> set[int]:
     """Articles whose index entry depends on the changed rows."""
     found: set[int] = set()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,8 @@ from sqlalchemy.orm import Session
 def create_sqlite_engine(path: Path, *, read_only: bool = False) -> Engine:
     """An engine on ``path`` in WAL mode with foreign keys on and real transactions (DDL included)."""
     url = f"sqlite:///file:{path.as_posix()}?mode=ro&uri=true" if read_only else f"sqlite:///{path.as_posix()}"
-    engine = create_engine(url, connect_args={"timeout": 10})
+    # JSON columns are stored with sorted keys: the same value is always the same text (exports compare)
+    engine = create_engine(url, connect_args={"timeout": 10}, json_serializer=_canonical_json)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
@@ -33,6 +35,10 @@ def create_sqlite_engine(path: Path, *, read_only: bool = False) -> Engine:
         connection.exec_driver_sql("BEGIN")
 
     return engine
+
+
+def _canonical_json(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False)
 
 
 def backup_database(engine: Engine, destination: Path) -> None:

@@ -1,0 +1,76 @@
+"""JSON export and import: a round trip gives the same archive; importing twice adds nothing."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from desktop.cli import main
+from desktop.core.errors import KnownError
+from desktop.library import Library
+from tests.test_editing import dump
+
+
+@pytest.fixture
+def worked_on(seeded: Library) -> Library:
+    seeded.tag([1, 2], add=["Party/Diplomacy/US"])
+    seeded.set_tag_colour("Party", "#aa3300")
+    seeded.add_note(3, 'Ask about the "Moroccan" ambassador,\nsecond line')
+    seeded.annotate_quote(4, "Nguyễn Phú Trọng", note="General Secretary", tags=["People/Leaders"])
+    seeded.add_variants(["Ngo Le Van", "Ngô Lê Văn"])
+    seeded.save_search("Presidents", "Biden OR Trump")
+    seeded.trash([5])
+    return seeded
+
+
+def test_export_import_export_gives_identical_files_and_the_same_archive(worked_on: Library, tmp_path: Path) -> None:
+    first = tmp_path / "first.json"
+    assert worked_on.export_json(first) == 5
+    document = json.loads(first.read_text(encoding="utf-8"))
+    assert (document["format"], document["version"]) == ("archive-browser-json", 1)
+    with Library.open(tmp_path / "copy") as copy:
+        assert copy.import_json(first) == {"articles": 5, "merged": 0}
+        second = tmp_path / "second.json"
+        copy.export_json(second)
+        assert second.read_bytes() == first.read_bytes()
+        assert dump(copy) == dump(worked_on)
+        assert copy.check().ok
+        assert [hit.id for hit in copy.search("annotation:secretary").hits] == [4]
+        assert copy.original(4) == worked_on.original(4)
+        assert [s.id for s in copy.trashed()] == [5]
+
+
+def test_importing_into_a_non_empty_archive_merges_without_duplicates(worked_on: Library, tmp_path: Path, sample_dir: Path) -> None:
+    exported = tmp_path / "export.json"
+    worked_on.export_json(exported)
+    with Library.open(tmp_path / "other") as other:
+        other.import_paths([sorted(sample_dir.glob("*.txt"))[0]])
+        other.tag([1], add=["Local"])
+        counts = other.import_json(exported)
+        assert counts == {"articles": 4, "merged": 1}
+        before = dump(other)
+        assert other.import_json(exported) == {"articles": 0, "merged": 5}
+        assert dump(other) == before
+        assert {tag.name for tag in other.tags()} >= {"Local", "Party/Diplomacy/US", "People/Leaders"}
+        assert [name for name, _query in other.saved_searches()] == ["Presidents"]
+        assert other.check().ok
+
+
+def test_a_file_that_is_not_an_export_is_refused(library: Library, tmp_path: Path) -> None:
+    wrong = tmp_path / "wrong.json"
+    wrong.write_text('{"hello": 1}', encoding="utf-8")
+    with pytest.raises(KnownError, match="not an Archive Browser JSON export"):
+        library.import_json(wrong)
+
+
+def test_json_from_the_command_line(worked_on: Library, tmp_path: Path) -> None:
+    worked_on.close()
+    out, err = io.StringIO(), io.StringIO()
+    assert main(["--archive", str(worked_on.folder.root), "export", "json", str(tmp_path / "all.json")], out=out, err=err) == 0
+    assert main(["--archive", str(tmp_path / "new"), "import-json", str(tmp_path / "all.json"), "--json"], out=out, err=err) == 0, (
+        err.getvalue()
+    )
+    assert '"articles": 5' in out.getvalue()

@@ -151,6 +151,12 @@ def _parser() -> argparse.ArgumentParser:
     action.add_argument("out", type=Path, metavar="OUT")
     cmd = commands.add_parser("import-json", parents=[common], help="read a JSON export (merged without duplicates)")
     cmd.add_argument("file", type=Path, metavar="FILE")
+    commands.add_parser("backup", parents=[common], help="copy the database into the archive's backups/ folder")
+    cmd = commands.add_parser("backups", parents=[common], help="list or restore backups")
+    actions = cmd.add_subparsers(dest="action", required=True, metavar="ACTION")
+    actions.add_parser("list", parents=[common], help="the backups, newest first")
+    action = actions.add_parser("restore", parents=[common], help="put a backup in place of the database (the current one is kept)")
+    action.add_argument("name")
     commands.add_parser("check", parents=[common], help="verify the store, the index and every original's SHA-256")
     commands.add_parser("reindex", parents=[common], help="rebuild the search index from the store")
     return parser
@@ -191,6 +197,7 @@ def _run(args: argparse.Namespace, output: _Output) -> int:
     with _open(args, output) as library:
         for notice in library.notices:
             output.note(notice)
+        library.daily_backup()
         if args.command == "import":
 
             def show(item: ImportOutcome) -> None:
@@ -244,6 +251,18 @@ def _run(args: argparse.Namespace, output: _Output) -> int:
         if args.command == "export" and args.format == "json":
             count = library.export_json(args.out)
             output.record({"path": str(args.out), "articles": count}, f"{count} articles written to {args.out}")
+            return EXIT_OK
+        if args.command == "backup":
+            made = library.backup()
+            output.record({"path": str(made)}, f"backup written to {made}")
+            return EXIT_OK
+        if args.command == "backups":
+            if args.action == "restore":
+                library.restore_backup(args.name, progress=_progress_printer(output.err))
+                output.note(f"restored {args.name}; the previous database is kept in backups/")
+                return EXIT_OK
+            for name, size, when in library.backups():
+                output.record({"name": name, "size": size, "time": when}, f"{name}  {size / 1_048_576:.1f} MB  {when}")
             return EXIT_OK
         if args.command == "import-json":
             counts = library.import_json(args.file)

@@ -9,6 +9,7 @@ import json
 import logging
 import os
 import re
+import shutil
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from importlib import resources
@@ -74,7 +75,9 @@ Progress = Callable[[int, int, str], None]
 Cancelled = Callable[[], bool]
 
 INDEX_BATCH = 250
-SEARCH_LIMIT = 10_000  # the most search results the table lists
+SEARCH_LIMIT = 10_000
+KEEP_BACKUPS = 10  # of each kind: daily, manual, before-restore (backups before an upgrade are all kept)
+DAY_S = 24 * 3600  # the most search results the table lists
 #: search orders: relevance, date (oldest first), -date (newest first), title
 SORT_ORDERS: tuple[str, ...] = tuple(SORTS)
 QUOTE_CONTEXT = 32  # characters of prefix and suffix kept with a quote, as the W3C TextQuoteSelector
@@ -721,6 +724,69 @@ class Library:
             repo.enqueue(session, ids, repo.DELETE)
         self.drain_index_queue()
         return len(ids)
+
+    # backups --------------------------------------------------------------------------------------------------
+    def backup(self, kind: str = "manual") -> Path:
+        """Copy the database into ``backups/`` with SQLite's online backup API; keep the newest few of each kind."""
+        if self.read_only:
+            raise ReadOnlyArchiveError("This archive is open read-only here; back it up from the Archive Browser that has it open.")
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+        target = self.folder.backups / f"{kind}-{stamp}.sqlite"
+        try:
+            backup_database(self._engine, target)
+        except OSError as exc:
+            raise KnownError(f"Could not write a backup in {self.folder.backups}: {exc.strerror or exc}") from exc
+        for old in sorted(self.folder.backups.glob(f"{kind}-*.sqlite"))[:-KEEP_BACKUPS]:
+            old.unlink(missing_ok=True)
+        return target
+
+    def backups(self) -> list[tuple[str, int, str]]:
+        """``(name, size in bytes, time)`` of each backup, newest first."""
+        found = []
+        for path in self.folder.backups.glob("*.sqlite"):
+            stat = path.stat()
+            when = dt.datetime.fromtimestamp(stat.st_mtime).isoformat(timespec="seconds")
+            found.append((path.name, stat.st_size, when))
+        return sorted(found, key=lambda item: item[2], reverse=True)
+
+    def daily_backup(self) -> Path | None:
+        """A backup when the newest daily one is older than a day (the window and the CLI call this on open)."""
+        if self.read_only:
+            return None
+        newest = max((path.stat().st_mtime for path in self.folder.backups.glob("daily-*.sqlite")), default=0.0)
+        if dt.datetime.now().timestamp() - newest < DAY_S:
+            return None
+        with self._read() as session:
+            if repo.count_all_articles(session) == 0:
+                return None
+        return self.backup("daily")
+
+    def restore_backup(self, name: str, progress: Progress | None = None) -> None:
+        """Put a backup in place of the database (the current one is kept as a backup first), then rebuild the index."""
+        source = self.folder.backups / Path(name).name
+        if not source.is_file():
+            raise KnownError(f"There is no backup named {name!r} in {self.folder.backups}.")
+        if self.read_only:
+            raise ReadOnlyArchiveError("This archive is open read-only here; restore it from the Archive Browser that has it open.")
+        if self.folder.database.exists() and self.count() > 0:
+            self.backup("before-restore")
+        if self._index_process is not None:
+            self._index_process.close()
+            self._index_process = None
+        self._index.close()
+        self._engine.dispose()
+        partial = self.folder.database.with_name("archive.sqlite.restoring")
+        shutil.copyfile(source, partial)
+        for leftover in ("archive.sqlite-wal", "archive.sqlite-shm"):
+            (self.folder.root / leftover).unlink(missing_ok=True)
+        partial.replace(self.folder.database)
+        self._engine = create_sqlite_engine(self.folder.database)
+        self._sessions = sessionmaker(self._engine, expire_on_commit=False)
+        self.notices.extend(_migrate(self._engine, self.folder))
+        self._orders.clear()
+        self._columns = None
+        self._index.open()
+        self.reindex(progress)
 
     # export ---------------------------------------------------------------------------------------------------
     def scope_ids(self, scope: str) -> list[int]:

@@ -55,6 +55,7 @@ from desktop.ui.text import tr
 from desktop.ui.workers import Context, Runner, Task
 
 SEARCH_DELAY_MS = 250
+BACKUP_CHECK_MS = 3_600_000  # look every hour whether the day's backup is due
 # Small index commits keep each one short (bench/gui.py measures the longest event-loop gap)
 WINDOW_INDEX_EVERY = 50
 # Hand the interpreter lock to the GUI thread every 0.5 ms instead of 5 ms while workers run Python
@@ -130,6 +131,9 @@ class MainWindow(QMainWindow):
         self.search_timer.setSingleShot(True)
         self.search_timer.setInterval(SEARCH_DELAY_MS)
         self.search_timer.timeout.connect(self.refresh)
+        self.backup_timer = QTimer(self)
+        self.backup_timer.setInterval(BACKUP_CHECK_MS)
+        self.backup_timer.timeout.connect(self._daily_backup)
         self.search_box.textEdited.connect(self._typed)
         self.save_button.clicked.connect(self.save_search)
 
@@ -316,6 +320,10 @@ class MainWindow(QMainWindow):
         self.refresh()
         self.reload_saved()
         self.archive_ready.emit()
+        if not library.read_only:
+            # a backup a day while the window runs (the first one right after opening)
+            self.writes.submit(lambda _context: library.daily_backup(), on_error=self._known_error_or_bug)
+            self.backup_timer.start()
         if not library.read_only and self._prepare_index:
             self._show_progress(tr("Preparing the search index"))
             self.writes.submit(
@@ -324,6 +332,11 @@ class MainWindow(QMainWindow):
                 on_error=self._index_failed,
                 on_progress=self._progress,
             )
+
+    def _daily_backup(self) -> None:
+        library = self.library
+        if library is not None and not library.read_only:
+            self.writes.submit(lambda _context: library.daily_backup(), on_error=self._known_error_or_bug)
 
     def _index_ready(self, _value: object) -> None:
         self._hide_progress()
@@ -919,6 +932,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_layout()
+        self.backup_timer.stop()
         if self.import_task is not None:
             self.import_task.cancel()
         for runner in (self.reads, self.counts, self.writes):

@@ -1,0 +1,62 @@
+"""Backups: made with SQLite's online backup API, listed, restored after the database is gone."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+
+from desktop.cli import main
+from desktop.core.errors import KnownError
+from desktop.library import KEEP_BACKUPS, Library
+from tests.test_editing import dump
+
+
+def test_a_backup_restored_after_the_database_is_deleted_gives_the_same_archive(archive_dir: Path, sample_dir: Path) -> None:
+    with Library.open(archive_dir) as library:
+        library.import_paths([sample_dir])
+        library.tag([1, 2], add=["Party"])
+        library.annotate_quote(4, "Joe Biden", note="call")
+        before = dump(library)
+        name = library.backup().name
+    for part in ("archive.sqlite", "archive.sqlite-wal", "archive.sqlite-shm"):
+        (archive_dir / part).unlink(missing_ok=True)
+    with Library.open(archive_dir) as library:
+        assert library.count() == 0
+        library.restore_backup(name)
+        assert dump(library) == before
+        assert library.check().ok
+        assert [hit.id for hit in library.search("tag:Party").hits] == [1, 2] or {hit.id for hit in library.search("tag:Party").hits} == {
+            1,
+            2,
+        }
+
+
+def test_restore_keeps_the_current_database_as_a_backup(seeded: Library) -> None:
+    first = seeded.backup().name
+    seeded.trash([1, 2])
+    seeded.restore_backup(first)
+    assert seeded.count() == 5
+    assert any(name.startswith("before-restore-") for name, _size, _when in seeded.backups())
+    with pytest.raises(KnownError):
+        seeded.restore_backup("nothing.sqlite")
+
+
+def test_daily_backups_are_made_once_a_day_and_old_ones_pruned(seeded: Library) -> None:
+    assert seeded.daily_backup() is not None
+    assert seeded.daily_backup() is None
+    for _ in range(KEEP_BACKUPS + 3):
+        seeded.backup()
+    assert sum(1 for name, _size, _when in seeded.backups() if name.startswith("manual-")) == KEEP_BACKUPS
+
+
+def test_backups_from_the_command_line(seeded: Library) -> None:
+    seeded.close()
+    out, err = io.StringIO(), io.StringIO()
+    root = str(seeded.folder.root)
+    assert main(["--archive", root, "backup"], out=out, err=err) == 0
+    assert main(["--archive", root, "backups", "list", "--json"], out=out, err=err) == 0
+    name = next(line for line in out.getvalue().splitlines() if '"name": "manual-' in line).split('"name": "')[1].split('"')[0]
+    assert main(["--archive", root, "backups", "restore", name], out=out, err=err) == 0, err.getvalue()
+    assert main(["--archive", root, "check"], out=out, err=err) == 0

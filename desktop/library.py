@@ -5,6 +5,8 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hashlib
+import io
+import itertools
 import json
 import logging
 import os
@@ -41,7 +43,7 @@ from desktop.core.models import (
 )
 from desktop.core.text import clean_text, collapse_whitespace, fold, visible_text
 from desktop.export import archive_json
-from desktop.export.csv_export import ANNOTATION_COLUMNS, ARTICLE_COLUMNS, DEFAULT_ARTICLE_COLUMNS, CsvReport, write_csv
+from desktop.export.csv_export import ANNOTATION_COLUMNS, ARTICLE_COLUMNS, DEFAULT_ARTICLE_COLUMNS, CsvReport, write_csv, write_rows
 from desktop.index.analysis import WORD
 from desktop.index.engine import SORTS, ArticleIndex
 from desktop.index.highlight import query_spans, snippet
@@ -866,6 +868,15 @@ class Library:
             repo.enqueue(session, repo.article_ids(session), repo.UPSERT)
         self.drain_index_queue()
         return counts
+
+    def csv_preview(self, *, per: str = "article", scope: str = "all", columns: Sequence[str] | None = None, rows: int = 5) -> str:
+        """The first ``rows`` rows the export would write, as CSV text."""
+        chosen = list(columns or (DEFAULT_ARTICLE_COLUMNS if per == "article" else ANNOTATION_COLUMNS))
+        ids = self.scope_ids(scope)[: rows if per == "article" else rows * 4]
+        records = self._article_records(ids) if per == "article" else self._annotation_records(ids)
+        buffer = io.StringIO(newline="")
+        write_rows(buffer, itertools.islice(records, rows), chosen)
+        return buffer.getvalue().replace("\r\n", "\n")
 
     def _article_records(self, ids: Sequence[int]) -> Iterator[dict[str, object]]:
         for article_id in ids:

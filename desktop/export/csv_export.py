@@ -12,6 +12,7 @@ import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TextIO
 
 ARTICLE_COLUMNS = (
     "id", "title", "title_kind", "agency", "place", "date", "date_precision", "source", "sha256",
@@ -66,16 +67,27 @@ def write_csv(
     report = CsvReport(path)
     partial = path.with_name(path.name + ".part")
     with partial.open("w", encoding="utf-8-sig" if bom else "utf-8", newline="") as handle:
-        writer = csv.writer(handle, delimiter=delimiter, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
-        writer.writerow(columns)
-        for record in records:
-            row = [neutralise(cell(record.get(column))) for column in columns]
-            report.rows += 1
-            for column, value in zip(columns, row, strict=True):
-                if len(value) > EXCEL_CELL_LIMIT:
-                    report.long_cells.append((report.rows + 1, column))
-            writer.writerow(row)
+        write_rows(handle, records, columns, delimiter=delimiter, report=report)
         handle.flush()
         os.fsync(handle.fileno())
     partial.replace(path)
     return report
+
+
+def write_rows(
+    handle: TextIO,
+    records: Iterable[Mapping[str, object]],
+    columns: Sequence[str],
+    *,
+    delimiter: str = ",",
+    report: CsvReport | None = None,
+) -> None:
+    """The CSV text of ``records`` into an open text ``handle`` (opened with ``newline=""``)."""
+    writer = csv.writer(handle, delimiter=delimiter, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    writer.writerow(columns)
+    for number, record in enumerate(records, start=2):
+        row = [neutralise(cell(record.get(column))) for column in columns]
+        if report is not None:
+            report.rows += 1
+            report.long_cells.extend((number, column) for column, value in zip(columns, row, strict=True) if len(value) > EXCEL_CELL_LIMIT)
+        writer.writerow(row)

@@ -9,6 +9,8 @@ import platformdirs
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -147,6 +149,79 @@ class DetailsDialog(QDialog):
 
     def values(self) -> dict[str, str]:
         return {"title": self.title.text(), "agency": self.agency.text(), "place": self.place.text(), "date": self.date.text()}
+
+
+class ExportDialog(QDialog):
+    """File → Export: the shape, the scope, the columns (remembered), a preview of the first rows."""
+
+    def __init__(
+        self,
+        scopes: list[tuple[str, str]],
+        columns: dict[str, tuple[str, ...]],
+        chosen: dict[str, list[str]],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(tr("Export"))
+        self.resize(720, 560)
+        self.all_columns = columns
+        self.shape = QComboBox()
+        self.shape.addItem(tr("CSV, one row per article"), "article")
+        self.shape.addItem(tr("CSV, one row per annotation"), "annotation")
+        self.shape.addItem(tr("JSON, everything (can be imported back)"), "json")
+        self.scope = QComboBox()
+        for label, scope in scopes:
+            self.scope.addItem(label, scope)
+        self.columns = QListWidget()
+        self.columns.setDragDropMode(QListWidget.DragDropMode.InternalMove)
+        self.bom = QCheckBox(tr("For Excel (UTF-8 with a byte-order mark)"))
+        self.bom.setChecked(True)
+        self.preview = QPlainTextEdit()
+        self.preview.setReadOnly(True)
+        self.preview.setPlaceholderText(tr("The first rows appear here."))
+        self.chosen = chosen
+        form = QFormLayout()
+        form.addRow(tr("What"), self.shape)
+        form.addRow(tr("Which articles"), self.scope)
+        form.addRow(tr("Columns (tick, drag to order)"), self.columns)
+        form.addRow("", self.bom)
+        form.addRow(tr("Preview"), self.preview)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+        self.shape.currentIndexChanged.connect(self._fill_columns)
+        self._fill_columns()
+
+    def _fill_columns(self) -> None:
+        per = self.per()
+        self.columns.clear()
+        self.columns.setEnabled(per != "json")
+        self.bom.setEnabled(per != "json")
+        if per == "json":
+            return
+        ticked = self.chosen.get(per) or []
+        ordered = [*ticked, *(column for column in self.all_columns[per] if column not in ticked)]
+        for column in ordered:
+            item = QListWidgetItem(column)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsDragEnabled)
+            item.setCheckState(Qt.CheckState.Checked if column in ticked or (not ticked and column != "text") else Qt.CheckState.Unchecked)
+            self.columns.addItem(item)
+
+    def per(self) -> str:
+        return str(self.shape.currentData())
+
+    def selected_columns(self) -> list[str]:
+        return [
+            self.columns.item(row).text()
+            for row in range(self.columns.count())
+            if self.columns.item(row).checkState() == Qt.CheckState.Checked
+        ]
+
+    def show_preview(self, text: str) -> None:
+        self.preview.setPlainText(text)
 
 
 class ShortcutsDialog(QDialog):

@@ -8,11 +8,24 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent, QItemSelection, QItemSelectionModel, QObject, QPoint, QSettings, QStringListModel, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QEvent,
+    QItemSelection,
+    QItemSelectionModel,
+    QObject,
+    QPoint,
+    QSettings,
+    QStringListModel,
+    Qt,
+    QTimer,
+    QUrl,
+    Signal,
+)
 from PySide6.QtGui import (
     QAction,
     QActionGroup,
     QCloseEvent,
+    QDesktopServices,
     QDragEnterEvent,
     QDropEvent,
     QGuiApplication,
@@ -44,11 +57,21 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.models import AnnotationRecord, ArticleDetail, ArticleRow, ArticleSummary, ImportReport, NoteRecord
+from desktop.export.csv_export import ANNOTATION_COLUMNS, ARTICLE_COLUMNS
 from desktop.library import Browse, Library, Progress
 from desktop.store.journal import Edit
 from desktop.ui.article_model import COLUMNS, ArticleTableModel
 from desktop.ui.delegates import SnippetDelegate
-from desktop.ui.dialogs import CrashDialog, DetailsDialog, ImportSummary, ShortcutsDialog, TextEditDialog, TrashDialog, write_crash_log
+from desktop.ui.dialogs import (
+    CrashDialog,
+    DetailsDialog,
+    ExportDialog,
+    ImportSummary,
+    ShortcutsDialog,
+    TextEditDialog,
+    TrashDialog,
+    write_crash_log,
+)
 from desktop.ui.facets import FacetPanel
 from desktop.ui.reader import Reader
 from desktop.ui.text import tr
@@ -77,6 +100,7 @@ class MainWindow(QMainWindow):
     facets_updated = Signal()
     article_shown = Signal(int)
     import_finished = Signal(object)
+    exported = Signal(str)
     edited = Signal()  # an edit, undo or redo has been written and the view asked to refresh
 
     def __init__(self, open_library: OpenLibrary, *, settings: QSettings | None = None, prepare_index: bool = True) -> None:
@@ -104,6 +128,7 @@ class MainWindow(QMainWindow):
         saved_history = self.settings.value("search/history", [])
         self.history: list[str] = [str(item) for item in saved_history] if isinstance(saved_history, list) else []
         self.undo_stack = QUndoStack(self)
+        self.saved_names: list[tuple[str, str]] = []
         self._build_widgets()
         self._build_actions()
         self._restore_layout()
@@ -230,6 +255,7 @@ class MainWindow(QMainWindow):
         archive = menu.addMenu(tr("&Archive"))
         self.import_action = self._action(tr("Import files…"), self.choose_files, "Ctrl+I", archive)
         self.import_folder_action = self._action(tr("Import folder…"), self.choose_folder, "Ctrl+Shift+I", archive)
+        self.export_action = self._action(tr("Export…"), self.export, "Ctrl+E", archive)
         archive.addSeparator()
         self._action(tr("Quit"), self.close, QKeySequence.StandardKey.Quit, archive)
         search = menu.addMenu(tr("&Search"))
@@ -280,7 +306,7 @@ class MainWindow(QMainWindow):
         )
         help_menu = menu.addMenu(tr("&Help"))
         self._action(tr("Keyboard shortcuts"), self.show_shortcuts, "F1", help_menu)
-        for action in (self.import_action, self.import_folder_action, self.save_action, *self.edit_actions):
+        for action in (self.import_action, self.import_folder_action, self.save_action, self.export_action, *self.edit_actions):
             action.setEnabled(False)
         toolbar = self.addToolBar(tr("Main"))
         toolbar.setObjectName("mainToolbar")
@@ -311,6 +337,7 @@ class MainWindow(QMainWindow):
         self.library = library
         for action in (self.import_action, self.import_folder_action, self.save_action, *self.edit_actions):
             action.setEnabled(not library.read_only)
+        self.export_action.setEnabled(True)
         self.setWindowTitle(
             tr("Archive Browser — {folder}").format(folder=library.folder.root) + (tr(" (read-only)") if library.read_only else "")
         )
@@ -790,11 +817,89 @@ class MainWindow(QMainWindow):
                 lambda _context: library.empty_trash(), on_result=lambda _count: self.after_edit(), on_error=self._known_error_or_bug
             )
 
+    # export -----------------------------------------------------------------------------------------------
+    def export_scopes(self) -> list[tuple[str, str]]:
+        scopes = [(tr("All articles"), "all")]
+        query = self.search_box.text().strip()
+        if query:
+            scopes.append((tr("This search: {query}").format(query=query), f"search:{query}"))
+        ids = self.selected_ids()
+        if ids:
+            scopes.append((tr("The {n} selected articles").format(n=len(ids)), "selection:" + ",".join(map(str, ids))))
+        for name, _query in self.saved_names:
+            scopes.append((tr("Saved search: {name}").format(name=name), f"saved:{name}"))
+        return scopes
+
+    def export(self) -> None:
+        """File → Export: choose, preview, then write in the background and offer to open the folder."""
+        library = self.library
+        if library is None:
+            return
+        chosen = {per: [str(c) for c in (self.settings.value(f"export/{per}") or [])] for per in ("article", "annotation")}
+        dialog = ExportDialog(self.export_scopes(), {"article": ARTICLE_COLUMNS, "annotation": ANNOTATION_COLUMNS}, chosen, self)
+        self.export_dialog = dialog
+
+        def preview() -> None:
+            per, scope, columns = dialog.per(), str(dialog.scope.currentData()), dialog.selected_columns()
+            if per == "json":
+                dialog.show_preview(tr("The whole archive, originals included, as one JSON document."))
+                return
+            self.reads.submit(
+                lambda _context: library.csv_preview(per=per, scope=scope, columns=columns or None),
+                on_result=dialog.show_preview,
+                on_error=lambda message, _known: dialog.show_preview(message.splitlines()[-1]),
+            )
+
+        dialog.shape.currentIndexChanged.connect(preview)
+        dialog.scope.currentIndexChanged.connect(preview)
+        dialog.columns.itemChanged.connect(preview)
+        preview()
+        if not dialog.exec():
+            return
+        per, scope, columns, bom = dialog.per(), str(dialog.scope.currentData()), dialog.selected_columns(), dialog.bom.isChecked()
+        suffix = "json" if per == "json" else "csv"
+        path, _filter = QFileDialog.getSaveFileName(self, tr("Export to"), f"archive-export.{suffix}", f"*.{suffix}")
+        if not path:
+            return
+        if per != "json":
+            self.settings.setValue(f"export/{per}", columns)
+        target = Path(path)
+        self._show_progress(tr("Exporting"))
+
+        def work(_context: Context) -> str:
+            if per == "json":
+                count = library.export_json(target)
+                return tr("{n} articles exported to {path}").format(n=count, path=target)
+            report = library.export_csv(target, per=per, scope=scope, columns=columns or None, bom=bom)
+            return "\n".join([tr("{n} rows exported to {path}").format(n=report.rows, path=target), *report.warnings()])
+
+        self.writes.submit(work, on_result=lambda message: self._exported(target, message), on_error=self._export_failed)
+
+    def _exported(self, target: Path, message: str) -> None:
+        self._hide_progress()
+        box = QMessageBox(QMessageBox.Icon.Information, tr("Export finished"), message, parent=self)
+        open_folder = box.addButton(tr("Open the folder"), QMessageBox.ButtonRole.ActionRole)
+        box.addButton(QMessageBox.StandardButton.Close)
+        box.buttonClicked.connect(
+            lambda button: QDesktopServices.openUrl(QUrl.fromLocalFile(str(target.parent))) if button is open_folder else None
+        )
+        box.open()
+        self.export_box = box
+        self.exported.emit(str(target))
+
+    def _export_failed(self, message: str, known: bool) -> None:
+        self._hide_progress()
+        self._known_error_or_bug(message, known)
+
     # saved searches -----------------------------------------------------------------------------------
     def reload_saved(self) -> None:
         library = self.library
         if library is not None:
-            self.reads.submit(lambda _context: library.saved_searches(), on_result=self.facets.set_saved)
+            self.reads.submit(lambda _context: library.saved_searches(), on_result=self._saved_listed)
+
+    def _saved_listed(self, saved: list[tuple[str, str]]) -> None:
+        self.saved_names = saved
+        self.facets.set_saved(saved)
 
     def save_search(self) -> None:
         library = self.library

@@ -179,3 +179,24 @@ def test_details_notes_and_annotations_edited_and_deleted_from_the_reader(
     assert window.library.annotations(article.id) == []
     edit_and_wait(qtbot, window, window.undo_stack.undo)
     assert len(window.library.annotations(article.id)) == 1
+
+
+def test_export_from_the_window_with_a_preview(qtbot, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    previews: list[str] = []
+
+    def run_dialog(dialog) -> bool:
+        qtbot.waitUntil(lambda: "title" in dialog.preview.toPlainText(), timeout=10_000)
+        previews.append(dialog.preview.toPlainText())
+        return True
+
+    target = tmp_path / "out.csv"
+    monkeypatch.setattr("desktop.ui.main_window.ExportDialog.exec", run_dialog)
+    monkeypatch.setattr("desktop.ui.main_window.QFileDialog.getSaveFileName", lambda *args, **kwargs: (str(target), ""))
+    with qtbot.waitSignal(window.exported, timeout=20_000):
+        window.export()
+    assert previews[0].splitlines()[0].startswith("id,title,")
+    assert target.read_bytes().startswith(b"\xef\xbb\xbfid,title,")
+    assert len(target.read_text(encoding="utf-8-sig").splitlines()) == 6
+    window.export_box.close()
+    keys = set(dict(window.shortcuts()).values())
+    assert "Ctrl+E" in keys

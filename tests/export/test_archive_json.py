@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import random
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from desktop.cli import main
 from desktop.core.errors import KnownError
 from desktop.library import Library
+from tests.stories import write_stories
 from tests.test_editing import dump
 
 
@@ -74,3 +79,33 @@ def test_json_from_the_command_line(worked_on: Library, tmp_path: Path) -> None:
         err.getvalue()
     )
     assert '"articles": 5' in out.getvalue()
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(
+    stories=st.integers(min_value=1, max_value=6),
+    tags=st.lists(st.tuples(st.integers(min_value=1, max_value=6), st.sampled_from(["A", "A/B", "Ä/ß", "C D"])), max_size=5),
+    notes=st.lists(st.tuples(st.integers(min_value=1, max_value=6), st.text(min_size=1, max_size=30).filter(str.strip)), max_size=3),
+)
+def test_random_archives_survive_the_round_trip(
+    tmp_path_factory: pytest.TempPathFactory, stories: int, tags: list[tuple[int, str]], notes: list[tuple[int, str]]
+) -> None:
+    random.seed(os.urandom(16))  # Whoosh names segments with the random module, which Hypothesis replays
+    work = tmp_path_factory.mktemp("roundtrip")
+    write_stories(work / "in", stories, seed=stories)
+    with Library.open(work / "a") as original:
+        original.import_paths([work / "in"])
+        for article_id, tag in tags:
+            if article_id <= stories:
+                original.tag([article_id], add=[tag])
+        for article_id, body in notes:
+            if article_id <= stories:
+                original.add_note(article_id, body)
+        if stories >= 2:
+            original.annotate(2, 0, 5, note="start", tags=["Z"])
+        original.export_json(work / "first.json")
+    with Library.open(work / "b") as copy:
+        copy.import_json(work / "first.json")
+        copy.export_json(work / "second.json")
+        assert copy.check().ok
+    assert (work / "second.json").read_bytes() == (work / "first.json").read_bytes()

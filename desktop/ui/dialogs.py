@@ -31,6 +31,20 @@ from desktop.core.models import ArticleSummary, ImportReport
 from desktop.ui.text import tr
 
 
+def _save_or_cancel(dialog: QDialog, *parts: QWidget | QFormLayout) -> None:
+    """Lay ``parts`` out one under the other, with Save and Cancel below them (the last part stretches)."""
+    layout = QVBoxLayout(dialog)
+    for number, part in enumerate(parts):
+        if isinstance(part, QFormLayout):
+            layout.addLayout(part)
+        else:
+            layout.addWidget(part, 1 if number == len(parts) - 1 else 0)
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+    buttons.accepted.connect(dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    layout.addWidget(buttons)
+
+
 class ImportSummary(QDialog):
     """How an import went: counts, and each skipped file with its reason (selectable and copyable)."""
 
@@ -112,13 +126,11 @@ class TextEditDialog(QDialog):
         self.setWindowTitle(tr("Correct the text of “{title}”").format(title=title))
         self.resize(760, 560)
         self.editor = QPlainTextEdit(text)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(tr("The original file stays as it was imported; passages you annotated are found again in the new text.")))
-        layout.addWidget(self.editor, 1)
-        layout.addWidget(buttons)
+        _save_or_cancel(
+            self,
+            QLabel(tr("The original file stays as it was imported; passages you annotated are found again in the new text.")),
+            self.editor,
+        )
 
     def text(self) -> str:
         return self.editor.toPlainText()
@@ -140,12 +152,7 @@ class DetailsDialog(QDialog):
         form.addRow(tr("Agency"), self.agency)
         form.addRow(tr("Place"), self.place)
         form.addRow(tr("Date"), self.date)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(buttons)
+        _save_or_cancel(self, form)
 
     def values(self) -> dict[str, str]:
         return {"title": self.title.text(), "agency": self.agency.text(), "place": self.place.text(), "date": self.date.text()}
@@ -186,12 +193,7 @@ class ExportDialog(QDialog):
         form.addRow(tr("Columns (tick, drag to order)"), self.columns)
         form.addRow("", self.bom)
         form.addRow(tr("Preview"), self.preview)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(buttons)
+        _save_or_cancel(self, form)
         self.shape.currentIndexChanged.connect(self._fill_columns)
         self._fill_columns()
 

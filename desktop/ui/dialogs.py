@@ -186,6 +186,7 @@ class ExportDialog(QDialog):
         self.preview = QPlainTextEdit()
         self.preview.setReadOnly(True)
         self.preview.setPlaceholderText(tr("The first rows appear here."))
+        self.preview.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self.chosen = chosen
         form = QFormLayout()
         form.addRow(tr("What"), self.shape)

@@ -1,11 +1,12 @@
 # The README's two commands are `make run` and `make test`; both create .venv when it is missing.
+SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 ARCHIVE ?=
 
-.PHONY: run test lint screenshots bench-gui bench-gui-quick system-deps clean
+.PHONY: run test lint app screenshots bench-gui bench-gui-quick bench-startup system-deps clean
 
 system-deps:
 	@bash .ci/system-deps.sh $(PYTHON)
@@ -26,6 +27,21 @@ lint: $(STAMP)
 
 test: system-deps $(STAMP) lint
 	QT_QPA_PLATFORM=offscreen $(BIN)/pytest
+
+# The packaged app: dist/archive-browser/ (window and CLI) and dist/archive-browser-<version>-linux-x86_64.tar.gz.
+# PyInstaller only warns when it cannot resolve a library the xcb platform plugin or Qt's core needs, and
+# such a bundle breaks on the user's machine: that warning fails the build here.
+app: system-deps $(STAMP)
+	@mkdir -p build
+	set -o pipefail; $(BIN)/pyinstaller --noconfirm --log-level WARN --distpath dist --workpath build build_app.spec 2>&1 | tee build/pyinstaller.log
+	@! grep -E "could not resolve '[^']+', dependency of '[^']*(libqxcb|XcbQpa|libQt6(Core|Gui|Widgets|DBus))" build/pyinstaller.log \
+		|| { echo "error: a library Qt's window needs was not found on this machine (see above); install it and build again" >&2; exit 1; }
+	cp resources/archive-browser.desktop resources/archive-browser.png dist/archive-browser/
+	tar -C dist -czf dist/archive-browser-$$($(BIN)/python -c 'import desktop; print(desktop.__version__)')-linux-x86_64.tar.gz archive-browser
+	@du -sh dist/archive-browser dist/*.tar.gz
+
+bench-startup: app
+	$(BIN)/python -m bench.startup
 
 screenshots: system-deps $(STAMP)
 	SCREENSHOT_DIR=$(CURDIR)/docs/screenshots $(BIN)/pytest -q tests/ui/test_real_window.py

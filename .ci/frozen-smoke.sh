@@ -7,7 +7,7 @@ work=$(mktemp -d)
 trap 'kill "${xvfb:-0}" 2>/dev/null || true; rm -rf "$work"' EXIT
 cp -a "$built" "$work/moved-app"
 mkdir -p "$work/home"
-run() { env -i PATH=/usr/bin:/bin HOME="$work/home" "$@"; }
+run() { env -i PATH=/usr/bin:/bin HOME="$work/home" LANG=C.UTF-8 "$@"; }
 echo "== frozen self-test, offscreen"
 run QT_QPA_PLATFORM=offscreen "$work/moved-app/archive-browser" --self-test
 echo "== frozen command line"

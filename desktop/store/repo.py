@@ -577,7 +577,6 @@ def insert_note(session: Session, article_id: int, body: str) -> int:
     note_id = session.execute(
         insert(Note).values(article_id=article_id, body=body, created_at=now, modified_at=now).returning(Note.id)
     ).scalar_one()
-    enqueue(session, [article_id], UPSERT)
     return int(note_id)
 
 
@@ -603,7 +602,6 @@ def insert_annotation(
     ).scalar_one()
     for name in dict.fromkeys(tags):
         session.execute(insert(AnnotationTag).values(annotation_id=annotation_id, tag_id=ensure_tag(session, name)))
-    enqueue(session, [article_id], UPSERT)
     return int(annotation_id)
 
 

@@ -81,10 +81,6 @@ class ArchiveLock:
             self._handle.close()
             self._handle = None
 
-    @property
-    def held(self) -> bool:
-        return self._handle is not None
-
 
 if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
     import msvcrt

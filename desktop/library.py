@@ -82,7 +82,6 @@ KEEP_BACKUPS = 10  # of each kind: daily, manual, before-restore (backups before
 DAY_S = 24 * 3600  # the most search results the table lists
 #: search orders: relevance, date (oldest first), -date (newest first), title
 SORT_ORDERS: tuple[str, ...] = tuple(SORTS)
-QUOTE_CONTEXT = 32  # characters of prefix and suffix kept with a quote, as the W3C TextQuoteSelector
 REPORT_LIMIT = 20
 
 
@@ -467,7 +466,7 @@ class Library:
         adding = [self._tag_name(name) for name in add]
         removing = [self._tag_name(name) for name in remove]
         count = len(set(article_ids))
-        label = (tr_plural("Tag", count) if adding else tr_plural("Untag", count)) if adding or removing else "Tag"
+        label = (_count_label("Tag", count) if adding else _count_label("Untag", count)) if adding or removing else "Tag"
 
         def action(session: Session) -> None:
             for article_id in article_ids:
@@ -705,12 +704,14 @@ class Library:
         """Move articles to the trash: out of the table and the search, restorable."""
         count = len(set(article_ids))
         return self._edit(
-            tr_plural("Move to trash", count), lambda session: repo.set_trashed(session, article_ids, True), articles=article_ids
+            _count_label("Move to trash", count), lambda session: repo.set_trashed(session, article_ids, True), articles=article_ids
         )
 
     def restore(self, article_ids: Sequence[int]) -> Edit:
         count = len(set(article_ids))
-        return self._edit(tr_plural("Restore", count), lambda session: repo.set_trashed(session, article_ids, False), articles=article_ids)
+        return self._edit(
+            _count_label("Restore", count), lambda session: repo.set_trashed(session, article_ids, False), articles=article_ids
+        )
 
     def trashed(self) -> list[ArticleSummary]:
         with self._read() as session:
@@ -1233,7 +1234,7 @@ def _meta_filter(node: Node) -> MetaFilter | None:
     return None
 
 
-def tr_plural(verb: str, count: int) -> str:
+def _count_label(verb: str, count: int) -> str:
     """``Tag 1 article`` / ``Tag 37 articles``: the name an edit has in the Edit menu."""
     return f"{verb} {count} article" + ("" if count == 1 else "s")
 

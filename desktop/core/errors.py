@@ -19,9 +19,5 @@ class ArticleNotFoundError(KnownError):
     """No article has the requested id."""
 
 
-class ArchiveDamagedError(KnownError):
-    """The archive's database failed its integrity check or cannot be read."""
-
-
 class IndexUnavailableError(KnownError):
     """The search index is being prepared or rebuilt; search works again in a moment."""

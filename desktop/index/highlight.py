@@ -8,15 +8,11 @@ from collections.abc import Mapping, Sequence
 
 from desktop.core.models import Span
 from desktop.core.text import fold, visible_text
-from desktop.index.analysis import WordToken, analyse, exact_form, word_tokens
-from desktop.index.query import Leaf, ParsedQuery
+from desktop.index.analysis import WordToken, exact_form, word_tokens
+from desktop.index.query import Leaf, ParsedQuery, stems
 
 SNIPPET_CHARS = 200
 Spans = list[tuple[int, int]]
-
-
-def _stems(words: Sequence[str]) -> list[str]:
-    return [term for word in words for term, _start, _end in analyse(word)]
 
 
 def _sequence_spans(tokens: Sequence[WordToken], stems: Sequence[str]) -> Spans:
@@ -45,12 +41,12 @@ def leaf_spans(tokens: Sequence[WordToken], leaf: Leaf, expansion: frozenset[str
             regex = _wildcard_regex(leaf.words[0])
             return [(t.start, t.end) for t in tokens if regex.fullmatch(t.folded)]
         return [(t.start, t.end) for t in tokens if t.folded == fold(leaf.words[0])]
-    stems = _stems(leaf.words)
-    if not stems:
+    terms = stems(leaf.words)
+    if not terms:
         return []
-    if len(stems) == 1:
-        return [(t.start, t.end) for t in tokens if t.stem == stems[0]]
-    return _sequence_spans(tokens, stems)
+    if len(terms) == 1:
+        return [(t.start, t.end) for t in tokens if t.stem == terms[0]]
+    return _sequence_spans(tokens, terms)
 
 
 def _merge(spans: Spans) -> Spans:

@@ -433,7 +433,8 @@ def parse_query(text: str, variants: VariantTable) -> ParsedQuery:
 # Compiling to Whoosh --------------------------------------------------------------------------------
 
 
-def _stems(words: Sequence[str]) -> list[str]:
+def stems(words: Sequence[str]) -> list[str]:
+    """The index terms of ``words``: folded and stemmed, as the analyzer makes them."""
     return [term for word in words for term, _start, _end in analyse(word)]
 
 
@@ -452,17 +453,17 @@ def _compile_leaf(leaf: Leaf) -> wq.Query:
         return wq.Wildcard("plain", pattern)
     if leaf.kind == "fuzzy":
         return wq.FuzzyTerm("plain", fold(leaf.words[0]), maxdist=leaf.distance, prefixlength=1)
-    stems = _stems(leaf.words)
-    if not stems:
+    terms = stems(leaf.words)
+    if not terms:
         return wq.NullQuery
-    if len(stems) == 1:
+    if len(terms) == 1:
         targets = fields or list(TEXT_FIELDS)
-        terms: list[wq.Query] = [wq.Term(name, stems[0]) for name in targets]
+        queries: list[wq.Query] = [wq.Term(name, terms[0]) for name in targets]
         if fields is None:
-            terms.append(wq.Term("agency", fold(" ".join(leaf.words))))
-        return wq.Or(terms)
+            queries.append(wq.Term("agency", fold(" ".join(leaf.words))))
+        return wq.Or(queries)
     targets = fields or list(PHRASE_FIELDS)
-    phrases: list[wq.Query] = [wq.Phrase(name, stems) for name in targets if name in PHRASE_FIELDS or name == "place"]
+    phrases: list[wq.Query] = [wq.Phrase(name, terms) for name in targets if name in PHRASE_FIELDS or name == "place"]
     if fields is None:
         phrases.append(wq.Term("agency", fold(" ".join(leaf.words))))
     return wq.Or(phrases)

@@ -54,7 +54,8 @@ CHUNK = 2000
 DELETE = "delete"
 
 
-def _date(row: Article) -> PartialDate:
+def _date(row: Any) -> PartialDate:
+    """The date of an ``Article``, or of a row selected with its date columns."""
     return PartialDate(row.date_year, row.date_month, row.date_day)
 
 
@@ -62,7 +63,8 @@ def _spans(raw: Iterable[dict[str, Any]]) -> tuple[Span, ...]:
     return tuple(Span(int(item["start"]), int(item["end"]), str(item["kind"])) for item in raw)
 
 
-def _summary(row: Article) -> ArticleSummary:
+def _summary(row: Any) -> ArticleSummary:
+    """The summary of an ``Article``, or of a row of ``SUMMARY_COLUMNS``."""
     date = _date(row)
     return ArticleSummary(
         id=row.id,
@@ -231,13 +233,6 @@ def trashed_ids(session: Session) -> list[int]:
     return list(session.scalars(select(Article.id).where(Article.trashed_at.is_not(None)).order_by(Article.trashed_at.desc(), Article.id)))
 
 
-def list_summaries(session: Session, *, offset: int = 0, limit: int | None = None) -> list[ArticleSummary]:
-    query = select(Article).where(LIVE).order_by(Article.id).offset(offset)
-    if limit is not None:
-        query = query.limit(limit)
-    return [_summary(row) for row in session.scalars(query)]
-
-
 SUMMARY_COLUMNS = (
     Article.id,
     Article.title,
@@ -252,11 +247,14 @@ SUMMARY_COLUMNS = (
 
 def summaries_for(session: Session, ids: Sequence[int]) -> dict[int, ArticleSummary]:
     """Summaries of ``ids`` from only the columns they show (not the texts)."""
-    found = {}
-    for row in session.execute(select(*SUMMARY_COLUMNS).where(Article.id.in_(list(ids)))):
-        date = PartialDate(row.date_year, row.date_month, row.date_day)
-        found[row.id] = ArticleSummary(row.id, row.title, row.title_kind, row.agency, row.place, date.iso(), date.precision)
-    return found
+    return {row.id: _summary(row) for row in session.execute(select(*SUMMARY_COLUMNS).where(Article.id.in_(list(ids))))}
+
+
+def list_summaries(session: Session, *, offset: int = 0, limit: int | None = None) -> list[ArticleSummary]:
+    query = select(*SUMMARY_COLUMNS).where(LIVE).order_by(Article.id).offset(offset)
+    if limit is not None:
+        query = query.limit(limit)
+    return [_summary(row) for row in session.execute(query)]
 
 
 def get_detail(session: Session, article_id: int) -> ArticleDetail:

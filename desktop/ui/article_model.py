@@ -86,9 +86,6 @@ class ArticleTableModel(QAbstractTableModel):
         except ValueError:
             return None
 
-    def ids(self) -> list[int]:
-        return list(self._ids)
-
     # Qt's model interface -----------------------------------------------------------------------------
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
         return 0 if parent.isValid() else len(self._ids)

@@ -123,7 +123,6 @@ class MainWindow(QMainWindow):
         self.facets_query: str | None = None
         self.facets_stale = True
         self.article_generation = 0
-        self.total_articles = 0
         self.import_task: Task | None = None
         saved_history = self.settings.value("search/history", [])
         self.history: list[str] = [str(item) for item in saved_history] if isinstance(saved_history, list) else []
@@ -491,7 +490,6 @@ class MainWindow(QMainWindow):
         if result is None or generation != self.view_generation:
             return  # the user has typed on since
         browse, total = result
-        self.total_articles = total
         selected = self.selected_ids()
         self.shown_query = query
         self.model.set_ids(browse.ids, query if browse.searched else "")

@@ -72,8 +72,6 @@ class ReadingText:
 class Reader(QWidget):
     """Shows one article as text only: markup inside an article never renders or runs."""
 
-    hit_changed = Signal(int, int)  # current (1-based), total
-    annotation_chosen = Signal(int)
     note_edit_requested = Signal(int)  # note id (double-click a note)
     annotation_edit_requested = Signal(int)  # annotation id (double-click a passage)
     delete_requested = Signal(str, int)  # "note" or "annotation", id (Delete key in the list)
@@ -216,7 +214,6 @@ class Reader(QWidget):
             cursor.setPosition(self.reading.offset(record.start))
             self.body.setTextCursor(cursor)
             self.body.centerCursor()
-        self.annotation_chosen.emit(annotation_id)
 
     def selected_passage(self) -> tuple[int, int] | None:
         """The selection in the reader as clean-text offsets, or None when nothing is selected."""
@@ -269,7 +266,6 @@ class Reader(QWidget):
         self.previous_button.setEnabled(has)
         self.next_button.setEnabled(has)
         self.hit_label.setText(tr("Hit {n} of {total}").format(n=self.current + 1, total=total) if has else "")
-        self.hit_changed.emit(self.current + 1 if has else 0, total)
 
     def next_hit(self) -> None:
         self._step(1)

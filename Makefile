@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 ARCHIVE ?=
 
-.PHONY: run test lint app screenshots bench-gui bench-gui-quick bench-startup system-deps clean
+.PHONY: run test stress lint app screenshots bench bench-quick bench-gui bench-gui-quick bench-startup system-deps clean
 
 system-deps:
 	@bash .ci/system-deps.sh $(PYTHON)
@@ -27,6 +27,10 @@ lint: $(STAMP)
 
 test: system-deps $(STAMP) lint
 	QT_QPA_PLATFORM=offscreen $(BIN)/pytest
+
+# The long reliability runs (docs/reliability.md): many kill points, injected faults, fuzzing, load.
+stress: system-deps $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/pytest -m stress
 
 # The packaged app: dist/archive-browser/ (window and CLI) and dist/archive-browser-<version>-linux-x86_64.tar.gz.
 # PyInstaller only warns when it cannot resolve a library the xcb platform plugin or Qt's core needs, and

@@ -1,4 +1,8 @@
-"""The analyzer: words with their character offsets, folded (accents, ``đ``) and stemmed with Porter2.
+"""The analyzers: words with their positions, folded (accents, ``đ``) and stemmed with Porter2.
+
+Every distinct word is analysed once and remembered (news reuses a small vocabulary), so analysing a
+text is one regular-expression pass and a dictionary look-up per word. One document value feeds three
+fields (``text``, ``words``, ``pairs``): the words of the last value are kept, so it is split only once.
 
 The classes are pickled into the index's schema by module path: keep this module's path and class
 names stable, and bump ``SCHEMA_VERSION`` in ``desktop.index.schema`` whenever their output changes.
@@ -11,26 +15,85 @@ import unicodedata
 from collections.abc import Iterator
 from typing import Any, NamedTuple
 
-from whoosh.analysis import Filter, Token, Tokenizer
+from whoosh.analysis import Token, Tokenizer
 from whoosh.lang.porter2 import stem as porter2_stem
 
 from desktop.core.text import fold
+from desktop.index.common_words import COMMON_WORDS
 
 # Words, keeping inner apostrophes (Nam’s) and combining marks, so NFD text splits as NFC does.
 _MARKS = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
 WORD = re.compile(rf"[\w{_MARKS}]+(?:['’][\w{_MARKS}]+)*")
+#: Between the parts of one field value (title, text, notes…): no phrase spans it, and the first part
+#: (the title) weighs ``HEAD_BOOST`` times a word of the others.
+SECTION = "\u2029"
+HEAD_BOOST = 2.0
+#: The prefix of a folded form in the ``words`` field when it differs from the word as written.
+FOLDED_PREFIX = "~"
+_CACHE_LIMIT = 500_000
+
+
+class Forms(NamedTuple):
+    stem: str
+    folded: str
+    exact: str
+
+
+_FORMS: dict[str, Forms] = {}
 _STEMS: dict[str, str] = {}
-_STEM_CACHE_LIMIT = 500_000
 
 
 def stem(word: str) -> str:
-    """Porter2 stem of an already folded word, memoised (news reuses a small vocabulary)."""
+    """Porter2 stem of an already folded word, memoised."""
     cached = _STEMS.get(word)
     if cached is None:
         cached = porter2_stem(word.replace("’", "'"))
-        if len(_STEMS) < _STEM_CACHE_LIMIT:
+        if len(_STEMS) < _CACHE_LIMIT:
             _STEMS[word] = cached
     return cached
+
+
+def exact_form(word: str) -> str:
+    """Lower-case NFC without folding: what an exact (``=``) query term matches."""
+    return unicodedata.normalize("NFC", word).lower()
+
+
+def forms(word: str) -> Forms:
+    """The stem, folded and exact forms of one word as written, memoised."""
+    found = _FORMS.get(word)
+    if found is None:
+        folded = fold(word)
+        found = Forms(stem(folded), folded, exact_form(word))
+        if len(_FORMS) < _CACHE_LIMIT:
+            _FORMS[word] = found
+    return found
+
+
+COMMON_STEMS = frozenset(forms(word).stem for word in COMMON_WORDS)
+
+_Words = list[tuple[Forms, int, int, int, float]]
+_last: tuple[str | None, _Words] = (None, [])  # replaced whole, so threads never see half of it
+
+
+def _words(value: str) -> _Words:
+    """``(forms, position, start, end, boost)`` of each word of a field value (sections included)."""
+    global _last
+    last = _last
+    if value is last[0]:
+        return last[1]
+    found: _Words = []
+    sections = value.split(SECTION)
+    boost = HEAD_BOOST if len(sections) > 1 else 1.0
+    position = offset = 0
+    for section in sections:
+        for match in WORD.finditer(section):
+            found.append((forms(match.group(0)), position, offset + match.start(), offset + match.end(), boost))
+            position += 1
+        position += 1  # a gap: no phrase runs from one section into the next
+        offset += len(section) + 1
+        boost = 1.0
+    _last = (value, found)
+    return found
 
 
 class _Stateless:
@@ -43,11 +106,10 @@ class _Stateless:
         return hash(self.__class__)
 
 
-class _WordTokenizer(_Stateless, Tokenizer):  # type: ignore[misc]
-    """Yield each word in the form ``form`` gives it, with positions and original character offsets."""
+class _Terms(_Stateless, Tokenizer):  # type: ignore[misc]
+    """A tokenizer yielding the terms :meth:`terms` makes of a value (all of it at once, no filter after)."""
 
-    @staticmethod
-    def form(word: str) -> str:
+    def terms(self, value: str) -> Iterator[tuple[str, int, int, int, float]]:
         raise NotImplementedError
 
     def __call__(
@@ -64,59 +126,77 @@ class _WordTokenizer(_Stateless, Tokenizer):  # type: ignore[misc]
         **kwargs: Any,
     ) -> Iterator[Token]:
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        if not tokenize:
-            token.original = token.text = self.form(value)
-            token.boost = 1.0
-            if positions:
-                token.pos = start_pos
-            if chars:
-                token.startchar = start_char
-                token.endchar = start_char + len(value)
-            yield token
-            return
-        form = self.form
-        for pos, match in enumerate(WORD.finditer(value)):
-            word = match.group(0)
-            token.text = form(word)
-            token.boost = 1.0
-            token.stopped = False
+        token.stopped = False
+        for text, position, start, end, boost in self.terms(value) if tokenize else [(value, 0, 0, len(value), 1.0)]:
+            token.text = text
+            token.boost = boost
             if keeporiginal:
-                token.original = word
+                token.original = value[start:end]
             if positions:
-                token.pos = start_pos + pos
+                token.pos = start_pos + position
             if chars:
-                token.startchar = start_char + match.start()
-                token.endchar = start_char + match.end()
+                token.startchar = start_char + start
+                token.endchar = start_char + end
             yield token
 
 
-class FoldingTokenizer(_WordTokenizer):
-    """Words folded to lower-case ASCII-like text (``Nguyễn`` → ``nguyen``)."""
+class StemTokenizer(_Terms):
+    """Folded, stemmed words (``Delegations`` → ``deleg``) with positions; the head section boosted."""
 
-    @staticmethod
-    def form(word: str) -> str:
-        return fold(word)
+    def terms(self, value: str) -> Iterator[tuple[str, int, int, int, float]]:
+        for word, position, start, end, boost in _words(value):
+            yield word.stem, position, start, end, boost
 
 
-class Porter2Filter(_Stateless, Filter):  # type: ignore[misc]
-    """Stem folded words with Porter2 (``delegations`` → ``deleg``, ``running`` → ``run``)."""
+class WordsTokenizer(_Terms):
+    """Each word as written (lower-case NFC), and its folded form after ``~`` when that differs.
 
-    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
-        for token in tokens:
-            if not token.stopped:
-                token.text = stem(token.text)
-            yield token
+    Exact queries (``=Việt``) look up the first; wildcards and fuzzy words search both, folded.
+    """
+
+    def terms(self, value: str) -> Iterator[tuple[str, int, int, int, float]]:
+        for word, position, start, end, _boost in _words(value):
+            yield word.exact, position, start, end, 1.0
+            if word.folded != word.exact:
+                yield FOLDED_PREFIX + word.folded, position, start, end, 1.0
+
+
+class PairsTokenizer(_Terms):
+    """Each two neighbouring words that are both common, as one term (``of the``): quick phrases."""
+
+    def terms(self, value: str) -> Iterator[tuple[str, int, int, int, float]]:
+        previous: tuple[Forms, int, int] | None = None
+        for word, position, start, end, _boost in _words(value):
+            if word.stem in COMMON_STEMS:
+                if previous is not None and previous[1] == position - 1:
+                    yield f"{previous[0].stem} {word.stem}", previous[1], previous[2], end, 1.0
+                previous = (word, position, start)
+            else:
+                previous = None
+
+
+def pair_term(first: str, second: str) -> str | None:
+    """The ``pairs`` term of two neighbouring stems, or None when they are not both common."""
+    return f"{first} {second}" if first in COMMON_STEMS and second in COMMON_STEMS else None
 
 
 def news_analyzer() -> Any:
     """Folding, stemming, no stop words: ``US``, ``May`` and ``will`` are words in this archive."""
-    return FoldingTokenizer() | Porter2Filter()
+    return StemTokenizer()
+
+
+def words_analyzer() -> Any:
+    return WordsTokenizer()
+
+
+def pairs_analyzer() -> Any:
+    return PairsTokenizer()
 
 
 def analyse(text: str) -> Iterator[tuple[str, int, int]]:
     """``(term, start, end)`` for every word of ``text``, as the index sees it."""
     for match in WORD.finditer(text):
-        yield stem(fold(match.group(0))), match.start(), match.end()
+        yield forms(match.group(0)).stem, match.start(), match.end()
 
 
 class WordToken(NamedTuple):
@@ -129,33 +209,10 @@ class WordToken(NamedTuple):
     end: int
 
 
-def exact_form(word: str) -> str:
-    """Lower-case NFC without folding: what an exact (``=``) query term matches."""
-    return unicodedata.normalize("NFC", word).lower()
-
-
 def word_tokens(text: str) -> list[WordToken]:
     """Every word of ``text`` with its stem, folded and exact forms and its character offsets."""
     tokens = []
     for match in WORD.finditer(text):
-        word = match.group(0)
-        folded = fold(word)
-        tokens.append(WordToken(stem(folded), folded, exact_form(word), match.start(), match.end()))
+        word = forms(match.group(0))
+        tokens.append(WordToken(word.stem, word.folded, word.exact, match.start(), match.end()))
     return tokens
-
-
-class ExactTokenizer(_WordTokenizer):
-    """Words lower-cased in NFC, accents kept: the field exact (``=``) terms search."""
-
-    @staticmethod
-    def form(word: str) -> str:
-        return exact_form(word)
-
-
-def plain_analyzer() -> Any:
-    """Folded but not stemmed: wildcards (``viet*``) and fuzzy terms (``quan~``) match whole words."""
-    return FoldingTokenizer()
-
-
-def exact_analyzer() -> Any:
-    return ExactTokenizer()

@@ -19,6 +19,8 @@ from whoosh.searching import Searcher
 
 from desktop.core.errors import IndexUnavailableError
 from desktop.core.models import ArticleText
+from desktop.core.text import fold
+from desktop.index.analysis import FOLDED_PREFIX
 from desktop.index.query import Leaf, ParsedQuery, compile_query
 from desktop.index.schema import SCHEMA_VERSION, build_schema, document
 
@@ -194,7 +196,8 @@ class ArticleIndex:
         for leaf in parsed.positive_leaves():
             if isinstance(leaf, Leaf) and leaf.kind in ("wildcard", "fuzzy"):
                 terms = compile_query(leaf).expanded_terms(reader)
-                found[leaf] = frozenset(_text(term) for _field, term in islice(terms, MAX_EXPANSIONS))
+                # the words as the highlighter sees them: folded ("~ha" is how "hà" is folded)
+                found[leaf] = frozenset(fold(_text(term).removeprefix(FOLDED_PREFIX)) for _field, term in islice(terms, MAX_EXPANSIONS))
         return found
 
     def search(self, parsed: ParsedQuery, *, limit: int, sort: str = "relevance", facets: bool = False) -> RawResults:
@@ -236,11 +239,11 @@ class ArticleIndex:
 
     def _similar(self, text: str, *, exclude: Iterable[int], limit: int) -> list[RawHit]:
         # function words say nothing about what a story is about (the index itself keeps them: US, May)
-        candidates = self.searcher.key_terms_from_text("body", text, numterms=SIMILAR_TERMS * 2)
+        candidates = self.searcher.key_terms_from_text("text", text, numterms=SIMILAR_TERMS * 2)
         key_terms = [(term, weight) for term, weight in candidates if term not in STOP_WORDS and len(term) > 2][:SIMILAR_TERMS]
         if not key_terms:
             return []
-        query = wq.Or([wq.Term("body", term, boost=weight) for term, weight in key_terms])
+        query = wq.Or([wq.Term("text", term, boost=weight) for term, weight in key_terms])
         mask = wq.Or([wq.Term("id", str(article_id)) for article_id in exclude])
         results = self.searcher.search(query, limit=limit, mask=mask)
         return [RawHit(int(hit["id"]), _score(hit.score)) for hit in results]

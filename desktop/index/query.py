@@ -6,6 +6,7 @@ a plain search for its words and says so in one line.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -14,13 +15,12 @@ from typing import Literal
 from whoosh import query as wq
 
 from desktop.core.text import fold
-from desktop.index.analysis import WORD, analyse, exact_form
+from desktop.index.analysis import FOLDED_PREFIX, WORD, analyse, exact_form, pair_term
 
 LeafKind = Literal["term", "phrase", "exact", "wildcard", "fuzzy"]
 
-#: The text fields a word without a field searches, and the name each has in "matched in".
-TEXT_FIELDS = ("title", "body", "note", "annotation", "tagwords", "place")
-PHRASE_FIELDS = ("title", "body", "note", "annotation")
+#: The index field of a query field where they differ: ``text:`` searches everything the article says.
+INDEX_FIELDS = {"body": "text"}
 FIELD_ALIASES = {
     "title": "title",
     "text": "body",
@@ -442,31 +442,47 @@ def _wildcard_pattern(pattern: str) -> str:
     return "".join(ch if ch in "*?" else fold(ch) for ch in pattern)
 
 
+def _wildcard(pattern: str) -> wq.Query:
+    if pattern.endswith("*") and not any(ch in "*?" for ch in pattern[:-1]):
+        return wq.Prefix("words", pattern[:-1])
+    return wq.Wildcard("words", pattern)
+
+
+def _phrase(field_name: str, terms: Sequence[str]) -> wq.Query:
+    """A phrase; in ``text``, neighbouring common words are looked up as one ``pairs`` term first."""
+    phrase = wq.Phrase(field_name, list(terms))
+    if field_name != "text":
+        return phrase
+    pairs = [wq.Term("pairs", term) for term in (pair_term(a, b) for a, b in itertools.pairwise(terms)) if term]
+    if not pairs:
+        return phrase
+    if len(terms) == 2:
+        return pairs[0]  # the pair term is the phrase
+    return wq.And([*pairs, phrase])
+
+
 def _compile_leaf(leaf: Leaf) -> wq.Query:
-    fields = [leaf.field] if leaf.field else None
+    # ``words`` holds each word as written (lower-case) and, when folding changes it, folded after "~"
     if leaf.kind == "exact":
-        return wq.Term("exact", exact_form(leaf.words[0]))
+        return wq.Term("words", exact_form(leaf.words[0]))
     if leaf.kind == "wildcard":
         pattern = _wildcard_pattern(leaf.words[0])
-        if pattern.endswith("*") and not any(ch in "*?" for ch in pattern[:-1]):
-            return wq.Prefix("plain", pattern[:-1])
-        return wq.Wildcard("plain", pattern)
+        return wq.Or([_wildcard(pattern), _wildcard(FOLDED_PREFIX + pattern)])
     if leaf.kind == "fuzzy":
-        return wq.FuzzyTerm("plain", fold(leaf.words[0]), maxdist=leaf.distance, prefixlength=1)
+        word = fold(leaf.words[0])
+        return wq.Or(
+            [
+                wq.FuzzyTerm("words", word, maxdist=leaf.distance, prefixlength=1),
+                wq.FuzzyTerm("words", FOLDED_PREFIX + word, maxdist=leaf.distance, prefixlength=2),
+            ]
+        )
     terms = stems(leaf.words)
     if not terms:
         return wq.NullQuery
+    field_name = INDEX_FIELDS.get(leaf.field, leaf.field) if leaf.field else "text"
     if len(terms) == 1:
-        targets = fields or list(TEXT_FIELDS)
-        queries: list[wq.Query] = [wq.Term(name, terms[0]) for name in targets]
-        if fields is None:
-            queries.append(wq.Term("agency", fold(" ".join(leaf.words))))
-        return wq.Or(queries)
-    targets = fields or list(PHRASE_FIELDS)
-    phrases: list[wq.Query] = [wq.Phrase(name, terms) for name in targets if name in PHRASE_FIELDS or name == "place"]
-    if fields is None:
-        phrases.append(wq.Term("agency", fold(" ".join(leaf.words))))
-    return wq.Or(phrases)
+        return wq.Term(field_name, terms[0])
+    return _phrase(field_name, terms)
 
 
 def compile_query(node: Node) -> wq.Query:

@@ -2,28 +2,32 @@
 
 from __future__ import annotations
 
-from whoosh.fields import ID, KEYWORD, NUMERIC, TEXT, Schema
+from whoosh.fields import ID, KEYWORD, NUMERIC, TEXT, FieldType, Schema
+from whoosh.formats import Existence
 
 from desktop.core.models import ArticleText
 from desktop.core.text import fold, visible_text
-from desktop.index.analysis import exact_analyzer, news_analyzer, plain_analyzer
+from desktop.index.analysis import SECTION, news_analyzer, pairs_analyzer, words_analyzer
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 UNDATED_LAST = "~"  # sorts after every ISO date
 
 
 def build_schema() -> Schema:
+    """``text`` holds all an article's words (title first, weighing double) for queries without a field;
+    ``title``, ``note``, ``annotation``, ``tagwords`` and ``place`` answer queries with one. ``words``
+    holds each word as written and folded (exact, wildcard, fuzzy); ``pairs`` neighbouring common words."""
     analyzer = news_analyzer()
     return Schema(
         id=ID(stored=True, unique=True),
-        title=TEXT(analyzer=analyzer, phrase=True, chars=True, field_boost=2.0),
-        body=TEXT(analyzer=analyzer, phrase=True, chars=True),
+        text=TEXT(analyzer=analyzer, phrase=True),
+        title=TEXT(analyzer=analyzer, phrase=True),
         note=TEXT(analyzer=analyzer, phrase=True),
         annotation=TEXT(analyzer=analyzer, phrase=True),
         tagwords=TEXT(analyzer=analyzer, phrase=False),
         place=TEXT(analyzer=analyzer, phrase=True),
-        plain=TEXT(analyzer=plain_analyzer(), phrase=False),
-        exact=TEXT(analyzer=exact_analyzer(), phrase=False),
+        words=FieldType(Existence(), words_analyzer()),
+        pairs=FieldType(Existence(), pairs_analyzer()),
         agency=ID(sortable=True),
         tag=KEYWORD(commas=True, scorable=False),
         cluster=ID(sortable=True),
@@ -46,21 +50,24 @@ def tag_paths(tags: tuple[str, ...]) -> list[str]:
 
 def document(article: ArticleText) -> dict[str, object]:
     """The index document of one article: boilerplate blanked so offsets stay those of the clean text."""
-    body = visible_text(article.text, article.boilerplate)
-    notes = "\n".join(article.notes)
-    annotations = "\n".join(article.annotations)
-    tag_words = "\n".join(tag.replace("/", " ") for tag in article.tags)
+    body = _part(visible_text(article.text, article.boilerplate))
+    title = _part(article.title)
+    notes = _part("\n".join(article.notes))
+    annotations = _part("\n".join(article.annotations))
+    tag_words = _part("\n".join(tag.replace("/", " ") for tag in article.tags))
+    place = _part(article.place or "")
+    everything = SECTION.join((title, body, notes, annotations, tag_words, place, _part(article.agency or "")))
     dated = article.date is not None and not article.date.startswith("-")
     doc: dict[str, object] = {
         "id": str(article.id),
-        "title": article.title,
-        "body": body,
+        "text": everything,
+        "title": title,
         "note": notes,
         "annotation": annotations,
         "tagwords": tag_words,
-        "place": article.place or "",
-        "plain": "\n".join((article.title, body, notes, annotations, tag_words, article.place or "")),
-        "exact": "\n".join((article.title, body, notes, annotations, tag_words)),
+        "place": place,
+        "words": everything,
+        "pairs": everything,
         "agency": fold(article.agency) if article.agency else "",
         "tag": ",".join(tag_paths(article.tags)),
         "cluster": str(article.cluster_id) if article.cluster_id is not None else "",
@@ -72,3 +79,7 @@ def document(article: ArticleText) -> dict[str, object]:
     if article.year is not None:
         doc["year"] = article.year
     return doc
+
+
+def _part(value: str) -> str:
+    return value.replace(SECTION, " ")

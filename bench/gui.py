@@ -117,14 +117,14 @@ def import_gaps(work: Path, files: int) -> dict[str, float]:
     }
 
 
-def synthetic_archive(path: Path, count: int) -> None:
+def synthetic_archive(path: Path, count: int, *, words: int = 60) -> None:
     """``count`` articles written straight into the store (the table needs rows, not an index)."""
     with Library.open(path, prepare_index=False) as library:
         engine = library._engine  # a benchmark may reach inside: it builds data, it does not test paths
         batch_originals: list[dict[str, object]] = []
         batch_articles: list[dict[str, object]] = []
         with engine.begin() as connection:
-            for number, item in enumerate(stories(count, seed=7, words=60), start=1):
+            for number, item in enumerate(stories(count, seed=7, words=words), start=1):
                 data = item["text"].encode("utf-8")
                 batch_originals.append(
                     {

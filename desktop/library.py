@@ -129,6 +129,7 @@ class Library:
         self._orders: dict[tuple[str, bool], list[int]] = {}
         self._index_process: IndexWriterProcess | None = None
         self._columns: repo.MetaColumns | None = None
+        self._variant_table: VariantTable | None = None
 
     # opening and closing ----------------------------------------------------------------------------
     @classmethod
@@ -211,6 +212,7 @@ class Library:
         finally:
             self._orders.clear()  # any write may change what the table shows, and in which order
             self._columns = None
+            self._variant_table = None
 
     @contextlib.contextmanager
     def _read(self) -> Iterator[Session]:
@@ -939,8 +941,14 @@ class Library:
             return repo.original_bytes(session, article_id)
 
     def _variants(self) -> VariantTable:
-        with self._read() as session:
-            return VariantTable.from_groups(list(repo.variant_groups(session).values()))
+        """The name variants, kept until the next write (read-only: another process may change them)."""
+        table = self._variant_table
+        if table is None:
+            with self._read() as session:
+                table = VariantTable.from_groups(list(repo.variant_groups(session).values()))
+            if not self.read_only:
+                self._variant_table = table
+        return table
 
     def parse(self, query: str) -> ParsedQuery:
         """The query as the search understands it (with the one-line explanation when it fell back)."""

@@ -23,7 +23,9 @@ from desktop.index.common_words import COMMON_WORDS
 
 # Words, keeping inner apostrophes (Nam’s) and combining marks, so NFD text splits as NFC does.
 _MARKS = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
-WORD = re.compile(rf"[\w{_MARKS}]+(?:['’][\w{_MARKS}]+)*")
+#: What a word is made of, for a character class: letters, digits, ``_`` and combining marks.
+WORD_CHARS = rf"\w{_MARKS}"
+WORD = re.compile(rf"[{WORD_CHARS}]+(?:['’][{WORD_CHARS}]+)*")
 #: Between the parts of one field value (title, text, notes…): no phrase spans it, and the first part
 #: (the title) weighs ``HEAD_BOOST`` times a word of the others.
 SECTION = "\u2029"
@@ -72,15 +74,17 @@ def forms(word: str) -> Forms:
 COMMON_STEMS = frozenset(forms(word).stem for word in COMMON_WORDS)
 
 _Words = list[tuple[Forms, int, int, int, float]]
-_last: tuple[str | None, _Words] = (None, [])  # replaced whole, so threads never see half of it
+#: The words of the last few values, by identity (a document's fields are analysed in name order, so
+#: its small fields come between the three that share one value). Entries hold their value alive.
+_recent: dict[int, tuple[str, _Words]] = {}
+_RECENT_LIMIT = 16
 
 
 def _words(value: str) -> _Words:
     """``(forms, position, start, end, boost)`` of each word of a field value (sections included)."""
-    global _last
-    last = _last
-    if value is last[0]:
-        return last[1]
+    known = _recent.get(id(value))
+    if known is not None and known[0] is value:
+        return known[1]
     found: _Words = []
     sections = value.split(SECTION)
     boost = HEAD_BOOST if len(sections) > 1 else 1.0
@@ -92,7 +96,9 @@ def _words(value: str) -> _Words:
         position += 1  # a gap: no phrase runs from one section into the next
         offset += len(section) + 1
         boost = 1.0
-    _last = (value, found)
+    if len(_recent) >= _RECENT_LIMIT:
+        _recent.clear()
+    _recent[id(value)] = (value, found)
     return found
 
 

@@ -4,49 +4,106 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from re import Match
 
 from desktop.core.models import Span
 from desktop.core.text import fold, visible_text
-from desktop.index.analysis import WordToken, exact_form, word_tokens
+from desktop.index.analysis import WORD, WORD_CHARS, Forms, exact_form, forms
 from desktop.index.query import Leaf, ParsedQuery, stems
 
 SNIPPET_CHARS = 200
 Spans = list[tuple[int, int]]
 
 
-def _sequence_spans(tokens: Sequence[WordToken], stems: Sequence[str]) -> Spans:
-    """One span per place where ``stems`` follow each other: a phrase lights up as one phrase."""
-    size = len(stems)
-    spans: Spans = []
-    for index in range(len(tokens) - size + 1):
-        if all(tokens[index + k].stem == stems[k] for k in range(size)):
-            spans.append((tokens[index].start, tokens[index + size - 1].end))
-    return spans
-
-
 def _wildcard_regex(pattern: str) -> re.Pattern[str]:
     return re.compile("".join(".*" if ch == "*" else "." if ch == "?" else re.escape(fold(ch)) for ch in pattern))
 
 
-def leaf_spans(tokens: Sequence[WordToken], leaf: Leaf, expansion: frozenset[str] | None = None) -> Spans:
-    """Where one leaf of a query matches among ``tokens``."""
+def _first_word_test(leaf: Leaf, expansion: frozenset[str] | None) -> Callable[[Forms], bool] | None:
+    """Whether a word can be where ``leaf`` matches (its first word, for a phrase); None if nothing can."""
     if leaf.kind == "exact":
         wanted = exact_form(leaf.words[0])
-        return [(t.start, t.end) for t in tokens if t.exact == wanted]
+        return lambda word: word.exact == wanted
     if leaf.kind in ("wildcard", "fuzzy"):
         if expansion is not None:
-            return [(t.start, t.end) for t in tokens if t.folded in expansion]
+            return lambda word: word.folded in expansion
         if leaf.kind == "wildcard":
             regex = _wildcard_regex(leaf.words[0])
-            return [(t.start, t.end) for t in tokens if regex.fullmatch(t.folded)]
-        return [(t.start, t.end) for t in tokens if t.folded == fold(leaf.words[0])]
+            return lambda word: regex.fullmatch(word.folded) is not None
+        folded = fold(leaf.words[0])
+        return lambda word: word.folded == folded
     terms = stems(leaf.words)
     if not terms:
+        return None
+    return lambda word: word.stem == terms[0]
+
+
+class _Decisions(dict[str, bool]):
+    """Whether each word as written can start a leaf's match, decided once per word."""
+
+    def __init__(self, test: Callable[[Forms], bool]) -> None:
+        super().__init__()
+        self.test = test
+
+    def __missing__(self, word: str) -> bool:
+        decision = self.test(forms(word))
+        if len(self) < _DECISIONS_WORDS:
+            self[word] = decision
+        return decision
+
+
+_DECISIONS_WORDS = 100_000
+_DECISIONS_LEAVES = 64
+_decided: dict[tuple[Leaf, frozenset[str] | None], _Decisions] = {}
+
+
+def _decisions(leaf: Leaf, expansion: frozenset[str] | None) -> _Decisions | None:
+    """The word decisions of one leaf, kept for the next texts of the same search (and the next search)."""
+    key = (leaf, expansion)
+    found = _decided.get(key)
+    if found is None:
+        test = _first_word_test(leaf, expansion)
+        if test is None:
+            return None
+        if len(_decided) >= _DECISIONS_LEAVES:
+            _decided.clear()
+        found = _decided[key] = _Decisions(test)
+    return found
+
+
+def _occurrences(text: str, words: set[str]) -> Iterator[re.Match[str]]:
+    """Every place one of ``words`` stands in ``text`` as a whole word (as the analyzer splits words)."""
+    alternatives = "|".join(re.escape(word) for word in sorted(words, key=len, reverse=True))
+    return re.finditer(rf"(?<![{WORD_CHARS}])(?<![{WORD_CHARS}]['’])(?:{alternatives})(?!['’]?[{WORD_CHARS}])", text)
+
+
+def _phrase_end(text: str, start: Match[str], rest: Sequence[str]) -> int | None:
+    """Where the phrase that ``start`` begins ends, if the words after it have the stems ``rest``."""
+    end = start.end()
+    for term in rest:
+        following = WORD.search(text, end)
+        if following is None or forms(following.group(0)).stem != term:
+            return None
+        end = following.end()
+    return end
+
+
+def leaf_spans(text: str, distinct: set[str], leaf: Leaf, expansion: frozenset[str] | None = None) -> Spans:
+    """Where one leaf of a query matches in ``text``, whose distinct words are ``distinct``."""
+    decided = _decisions(leaf, expansion)
+    if decided is None:
         return []
-    if len(terms) == 1:
-        return [(t.start, t.end) for t in tokens if t.stem == terms[0]]
-    return _sequence_spans(tokens, terms)
+    firsts = {word for word in distinct if decided[word]}
+    if not firsts:
+        return []
+    rest = stems(leaf.words)[1:] if leaf.kind in ("term", "phrase") else []
+    spans: Spans = []
+    for match in _occurrences(text, firsts):
+        end = _phrase_end(text, match, rest) if rest else match.end()
+        if end is not None:
+            spans.append((match.start(), end))
+    return spans
 
 
 def _merge(spans: Spans) -> Spans:
@@ -71,10 +128,11 @@ def query_spans(
     leaves = [leaf for leaf in parsed.positive_leaves() if isinstance(leaf, Leaf) and leaf.field in (None, field)]
     if not leaves or not text:
         return []
-    tokens = word_tokens(visible_text(text, boilerplate))
+    shown = visible_text(text, boilerplate)
+    distinct = set(WORD.findall(shown))
     spans: Spans = []
     for leaf in leaves:
-        spans.extend(leaf_spans(tokens, leaf, (expansions or {}).get(leaf)))
+        spans.extend(leaf_spans(shown, distinct, leaf, (expansions or {}).get(leaf)))
     return _merge(spans)
 
 

@@ -16,6 +16,7 @@ from whoosh import query as wq
 
 from desktop.core.text import fold
 from desktop.index.analysis import FOLDED_PREFIX, WORD, analyse, exact_form, pair_term
+from desktop.index.phrase import ExactPhrase
 
 LeafKind = Literal["term", "phrase", "exact", "wildcard", "fuzzy"]
 
@@ -450,15 +451,12 @@ def _wildcard(pattern: str) -> wq.Query:
 
 def _phrase(field_name: str, terms: Sequence[str]) -> wq.Query:
     """A phrase; in ``text``, neighbouring common words are looked up as one ``pairs`` term first."""
-    phrase = wq.Phrase(field_name, list(terms))
     if field_name != "text":
-        return phrase
+        return ExactPhrase(field_name, terms)
     pairs = [wq.Term("pairs", term) for term in (pair_term(a, b) for a, b in itertools.pairwise(terms)) if term]
-    if not pairs:
-        return phrase
-    if len(terms) == 2:
+    if len(terms) == 2 and pairs:
         return pairs[0]  # the pair term is the phrase
-    return wq.And([*pairs, phrase])
+    return ExactPhrase(field_name, terms, required=pairs)
 
 
 def _compile_leaf(leaf: Leaf) -> wq.Query:

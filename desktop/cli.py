@@ -204,6 +204,7 @@ def _run(args: argparse.Namespace, output: _Output) -> int:
                 said = f"#{item.id}" if item.id else (f"duplicate of #{item.duplicate_of}" if item.duplicate_of else item.reason or "")
                 output.record(item.to_json(), f"{item.outcome:<10} {item.path}  {said}")
 
+            library.write_index_in_child_process()  # the index is written beside the parsing, on another core
             previous = signal.signal(signal.SIGINT, on_interrupt)
             try:
                 report = library.import_paths(args.paths, cancelled=lambda: interrupted, on_outcome=show)

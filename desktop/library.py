@@ -130,6 +130,7 @@ class Library:
         self._index_process: IndexWriterProcess | None = None
         self._columns: repo.MetaColumns | None = None
         self._variant_table: VariantTable | None = None
+        self._submitted: list[int] = []  # queue ids of the batch the indexing process is committing
 
     # opening and closing ----------------------------------------------------------------------------
     @classmethod
@@ -186,6 +187,8 @@ class Library:
 
     def close(self) -> None:
         if self._index_process is not None:
+            with contextlib.suppress(Exception):  # what it has not committed stays queued for the next open
+                self._finish_submitted()
             self._index_process.close()
         self._index.close()
         self._engine.dispose()
@@ -245,33 +248,83 @@ class Library:
 
     def drain_index_queue(self, batch: int = INDEX_BATCH) -> int:
         """Write queued changes into the index; queue rows go only after the index has committed them."""
-        drained = 0
+        drained = self._finish_submitted()
         while True:
-            with self._read() as session:
-                rows = repo.pending_queue(session, batch)
-                if not rows:
-                    return drained
-                latest: dict[int, str] = {}
-                for _queue_id, article_id, op in rows:
-                    latest[article_id] = op
-                upsert_ids = [article_id for article_id, op in latest.items() if op == repo.UPSERT]
-                texts = repo.texts_for(session, upsert_ids)
-            found = {text.id for text in texts}
-            deletes = [article_id for article_id, op in latest.items() if op == repo.DELETE or article_id not in found]
+            queued = self._next_index_batch(batch)
+            if queued is None:
+                return drained
+            queue_ids, texts, deletes = queued
             self._write_index(texts, deletes)
-            with self._write() as session:
-                repo.delete_queue_rows(session, [queue_id for queue_id, _, _ in rows])
-            drained += len(rows)
+            self._forget_queued(queue_ids)
+            drained += len(queue_ids)
+
+    def _next_index_batch(self, batch: int) -> tuple[list[int], list[ArticleText], list[int]] | None:
+        """The oldest queued changes: their queue ids, the texts to write and the ids to remove."""
+        with self._read() as session:
+            rows = repo.pending_queue(session, batch)
+            if not rows:
+                return None
+            latest: dict[int, str] = {}
+            for _queue_id, article_id, op in rows:
+                latest[article_id] = op
+            upsert_ids = [article_id for article_id, op in latest.items() if op == repo.UPSERT]
+            texts = repo.texts_for(session, upsert_ids)
+        found = {text.id for text in texts}
+        deletes = [article_id for article_id, op in latest.items() if op == repo.DELETE or article_id not in found]
+        return [queue_id for queue_id, _, _ in rows], texts, deletes
+
+    def _forget_queued(self, queue_ids: list[int]) -> None:
+        with self._write() as session:
+            repo.delete_queue_rows(session, queue_ids)
+
+    def _submit_index_batch(self, batch: int) -> None:
+        """Hand the next queued batch to the indexing process and go on while it commits (import's way).
+
+        The batch before is finished first, so at most one is in flight; its queue rows stay until the
+        child has committed it, so a crash of either process loses nothing.
+        """
+        self._finish_submitted()
+        if self._index_process is None:
+            self.drain_index_queue(batch)
+            return
+        queued = self._next_index_batch(batch)
+        if queued is None:
+            return
+        queue_ids, texts, deletes = queued
+        try:
+            self._index_process.submit(texts, deletes)
+        except RuntimeError:
+            self._drop_index_process()
+            return  # still queued: the next drain writes it here
+        self._submitted = queue_ids
+
+    def _finish_submitted(self) -> int:
+        """Wait for the batch in flight (if any) and forget its queue rows once it is committed."""
+        queue_ids, self._submitted = self._submitted, []
+        if not queue_ids or self._index_process is None:
+            return 0
+        try:
+            self._index_process.result()
+        except RuntimeError:
+            self._drop_index_process()
+            return 0  # still queued: written again, here
+        self._index.refresh()
+        self._forget_queued(queue_ids)
+        return len(queue_ids)
+
+    def _drop_index_process(self) -> None:
+        # the child died or failed: write here instead (its lock went with it); nothing queued is lost
+        log.warning("index writer process failed; writing the index in this process", exc_info=True)
+        if self._index_process is not None:
+            self._index_process.close()
+        self._index_process = None
 
     def _write_index(self, texts: list[ArticleText], deletes: list[int]) -> None:
         if self._index_process is not None:
             try:
                 self._index_process.apply(texts, deletes)
             except RuntimeError:
-                # the child died or failed: write here instead (its lock went with it); nothing queued is lost
-                log.warning("index writer process failed; writing the index in this process", exc_info=True)
-                self._index_process.close()
-                self._index_process = None
+                self._drop_index_process()
             else:
                 self._index.refresh()
                 return
@@ -280,6 +333,7 @@ class Library:
     def reindex(self, progress: Progress | None = None) -> int:
         """Rebuild the index from the store; return the number of articles indexed."""
         if self._index_process is not None:
+            self._finish_submitted()
             self._index_process.close()  # it holds the index being replaced; it starts again on next use
         with self._read() as session:
             total = repo.count_articles(session)
@@ -353,7 +407,7 @@ class Library:
                 if progress is not None:
                     progress(done + 1, len(files), str(path))
                 if since_index >= index_every:
-                    self.drain_index_queue()
+                    self._submit_index_batch(max(index_every, INDEX_BATCH))
                     since_index = 0
         finally:
             self.drain_index_queue()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import multiprocessing
+import signal
 import traceback
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -19,11 +20,19 @@ STOP_TIMEOUT_S = 30.0
 
 
 def _serve(connection: Connection, folder: str) -> None:
-    """The child: open the index once, then apply each batch it is sent and answer ``ok`` or a traceback."""
+    """The child: open the index once, then apply each batch it is sent and answer ``ok`` or a traceback.
+
+    Ctrl+C in a terminal reaches the whole process group: the parent decides when to stop, not the child.
+    When the parent dies, the next ``recv`` fails and the child ends after the commit it is making.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     index = ArticleIndex(Path(folder))
     problem = index.open()
     while True:
-        message = connection.recv()
+        try:
+            message = connection.recv()
+        except (EOFError, OSError):
+            break
         if message is None:
             break
         if problem is not None:
@@ -49,6 +58,11 @@ class IndexWriterProcess:
 
     def apply(self, upserts: list[ArticleText], deletes: list[int]) -> None:
         """Write one batch and wait for the child's commit (the wait releases the interpreter lock)."""
+        self.submit(upserts, deletes)
+        self.result()
+
+    def submit(self, upserts: list[ArticleText], deletes: list[int]) -> None:
+        """Send one batch to the child and return at once: call :meth:`result` before the next one."""
         if self._connection is None:
             context = multiprocessing.get_context("spawn")
             parent, child = context.Pipe()
@@ -58,6 +72,15 @@ class IndexWriterProcess:
             self._connection = parent
         try:
             self._connection.send((upserts, deletes))
+        except OSError as exc:
+            self.close()
+            raise RuntimeError("the indexing process stopped") from exc
+
+    def result(self) -> None:
+        """Wait for the child's commit of the batch last submitted; raise RuntimeError if it failed."""
+        if self._connection is None:
+            raise RuntimeError("the indexing process stopped")
+        try:
             answer = self._connection.recv()
         except (EOFError, OSError) as exc:
             self.close()

@@ -189,6 +189,9 @@ def _read_jsonl(path: Path, patterns: NewsPatterns, max_bytes: int) -> Iterator[
             except ValueError as exc:
                 yield _skip(label, f"line {number}: not valid JSON ({exc.args[0] if exc.args else exc})")
                 continue
+            except RecursionError:
+                yield _skip(label, f"line {number}: not valid JSON (nested too deeply)")
+                continue
             if not isinstance(record, dict):
                 yield _skip(label, f'line {number}: expected a JSON object with a "text" field')
                 continue

@@ -310,7 +310,7 @@ def _child_import(tmp_path: Path, src: Path) -> dict[str, object]:
     """Import ``src`` into a new archive in a child process; return its outcomes, seconds and peak memory (MB)."""
     script = textwrap.dedent(
         f"""
-        import json, resource, sys, time
+        import json, time
         from pathlib import Path
         from desktop.library import Library
         with Library.open(Path({str(tmp_path / "archive")!r})) as library:
@@ -318,7 +318,9 @@ def _child_import(tmp_path: Path, src: Path) -> dict[str, object]:
             report = library.import_paths([Path({str(src)!r})])
             seconds = time.monotonic() - started
             ok = library.check().ok
-        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        # VmHWM: this program's own peak (ru_maxrss would carry the forking pytest's size across exec)
+        status = Path("/proc/self/status").read_text()
+        peak = int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmHWM:"))) / 1024
         outcomes = [[o.path, o.outcome, o.reason] for o in report.outcomes]
         print(json.dumps({{"outcomes": outcomes, "seconds": seconds, "peak_mb": peak, "ok": ok}}))
         """
@@ -326,7 +328,8 @@ def _child_import(tmp_path: Path, src: Path) -> dict[str, object]:
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=REPO, timeout=1200, check=False)
     assert result.returncode == 0, result.stderr
     figures: dict[str, object] = json.loads(result.stdout.splitlines()[-1])
-    print(f"\n{src.name}: {figures['seconds']:.1f} s, peak {figures['peak_mb']:.0f} MB")  # the figures docs/reliability-input.md cites
+    names = ", ".join(sorted(path.name for path in src.iterdir()))
+    print(f"\n{names}: {figures['seconds']:.1f} s, peak {figures['peak_mb']:.0f} MB")  # the figures docs/reliability-input.md cites
     return figures
 
 

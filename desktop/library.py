@@ -18,6 +18,7 @@ from importlib import resources
 from pathlib import Path
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from desktop.archive_folder import ArchiveFolder, ArchiveLock, default_archive_dir
@@ -62,10 +63,10 @@ from desktop.index.query import (
     parse_query,
 )
 from desktop.ingest.decode import NotTextError, decode_bytes
-from desktop.ingest.files import DEFAULT_MAX_BYTES, Candidate, collect_paths, read_candidates
+from desktop.ingest.files import DEFAULT_MAX_BYTES, Candidate, collect_paths, display_path, read_candidates
 from desktop.ingest.patterns import NewsPatterns, load_patterns
 from desktop.ingest.similarity import NEAR_DUPLICATE_THRESHOLD, band_keys, signature, similarity
-from desktop.ingest.structure import parse_article, parse_iso_date
+from desktop.ingest.structure import NotAnArticleError, parse_article, parse_iso_date
 from desktop.store import journal, migrate, repo
 from desktop.store.journal import Edit
 from desktop.store.sqlite import backup_database, create_sqlite_engine, integrity_problems
@@ -394,7 +395,7 @@ class Library:
                 if cancelled is not None and cancelled():
                     was_cancelled = True
                     for rest in files[done:]:
-                        outcomes.append(ImportOutcome(str(rest), "skipped", reason="import cancelled before this file"))
+                        outcomes.append(ImportOutcome(display_path(rest), "skipped", reason="import cancelled before this file"))
                         if on_outcome is not None:
                             on_outcome(outcomes[-1])
                     break
@@ -405,7 +406,7 @@ class Library:
                         on_outcome(outcome)
                     since_index += outcome.outcome == "imported"
                 if progress is not None:
-                    progress(done + 1, len(files), str(path))
+                    progress(done + 1, len(files), display_path(path))
                 if since_index >= index_every:
                     self._submit_index_batch(max(index_every, INDEX_BATCH))
                     since_index = 0
@@ -733,7 +734,10 @@ class Library:
         text = clean_text(new_text)
         if not text.strip():
             raise KnownError("An article's text cannot be empty.")
-        parsed = parse_article(text, self.patterns)
+        try:
+            parsed = parse_article(text, self.patterns)
+        except NotAnArticleError as exc:
+            raise KnownError(f"This text cannot be an article's: {exc}.") from exc
 
         def action(session: Session) -> None:
             old = repo.article_text(session, article_id)
@@ -913,16 +917,19 @@ class Library:
         """Read a JSON export: into an empty archive as it was (ids included), else merged without duplicates."""
         try:
             tables = archive_json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, ValueError) as exc:
+        except (OSError, UnicodeDecodeError, ValueError, TypeError, RecursionError) as exc:
             raise KnownError(f"Cannot import {path}: {exc}") from exc
-        with self._write() as session:
-            if repo.count_all_articles(session) == 0 and not repo.tag_records(session) and not repo.saved_searches(session):
-                repo.clear_tables(session, ("name_variants", "settings"))  # the export's own take their place
-                journal.load_tables(session, tables, archive_json.TABLES)
-                counts = {"articles": len(tables["articles"]), "merged": 0}
-            else:
-                counts = repo.merge_export(session, tables)
-            repo.enqueue(session, repo.article_ids(session), repo.UPSERT)
+        try:
+            with self._write() as session:
+                if repo.count_all_articles(session) == 0 and not repo.tag_records(session) and not repo.saved_searches(session):
+                    repo.clear_tables(session, ("name_variants", "settings"))  # the export's own take their place
+                    journal.load_tables(session, tables, archive_json.TABLES)
+                    counts = {"articles": len(tables["articles"]), "merged": 0}
+                else:
+                    counts = repo.merge_export(session, tables)
+                repo.enqueue(session, repo.article_ids(session), repo.UPSERT)
+        except (KeyError, TypeError, ValueError, SQLAlchemyError) as exc:  # rows that do not fit the tables: all rolled back
+            raise KnownError(f"Cannot import {path}: the export is damaged ({type(exc).__name__}: {exc}); nothing was imported.") from exc
         self.drain_index_queue()
         return counts
 

@@ -11,6 +11,9 @@ from desktop.core.models import Span
 
 # Characters that carry no text: soft hyphen, zero-width space/joiners, word joiner, BOM.
 _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))
+# Directional embeddings, overrides and isolates: in a title they can make "txt.exe" read "exe.txt"
+# (the "Trojan Source" characters); the letters' own direction still lays out right-to-left text.
+_BIDI_CONTROLS = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
 # Spaces that should read as a plain space.
 _SPACES = dict.fromkeys(map(ord, "\u00a0\u2007\u202f\u3000"), " ")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -22,9 +25,9 @@ _FOLD_EXTRA = str.maketrans({"đ": "d", "Đ": "d", "ð": "d", "Ð": "d", "ø": "
 
 
 def clean_text(text: str) -> str:
-    """Return ``text`` in NFC with unified line endings and without invisible or control characters."""
+    """Return ``text`` in NFC with unified line endings and without invisible, directional or control characters."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n")
-    text = text.translate(_INVISIBLE).translate(_SPACES)
+    text = text.translate(_INVISIBLE).translate(_BIDI_CONTROLS).translate(_SPACES)
     text = _CONTROL.sub("", text)
     text = unicodedata.normalize("NFC", text)
     text = _TRAILING_SPACE.sub("", text)

@@ -74,4 +74,10 @@ def loads(text: str) -> dict[str, list[dict[str, Any]]]:
     tables = document.get("tables")
     if not isinstance(tables, dict):
         raise ValueError("the export has no tables")
-    return {name: [{key: _decode(value) for key, value in row.items()} for row in tables.get(name, [])] for name in TABLES}
+    loaded: dict[str, list[dict[str, Any]]] = {}
+    for name in TABLES:
+        rows = tables.get(name, [])
+        if not isinstance(rows, list) or not all(isinstance(row, dict) for row in rows):
+            raise ValueError(f"the export's table {name} is not a list of rows")
+        loaded[name] = [{key: _decode(value) for key, value in row.items()} for row in rows]
+    return loaded

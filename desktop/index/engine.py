@@ -70,6 +70,9 @@ class ArticleIndex:
         """Open the index; return why it must be rebuilt (missing, damaged, old schema), or None."""
         self.close()
         meta_path = self.folder / META_FILE
+        if self.folder.is_symlink():
+            # Whoosh's table of contents is a pickle: opening an index from elsewhere could run its code
+            return "the search index folder is a link to somewhere else, never opened from there"
         if not self.folder.exists() or not any(self.folder.glob(f"_{INDEX_NAME}_*.toc")):
             return "the search index is missing"
         try:
@@ -147,7 +150,7 @@ class ArticleIndex:
         fresh = self.folder.with_name(self.folder.name + ".new")
         stale = self.folder.with_name(self.folder.name + ".old")
         for leftover in (fresh, stale):
-            shutil.rmtree(leftover, ignore_errors=True)
+            _remove(leftover)
         fresh.mkdir(parents=True)
         ix = whoosh_index.create_in(str(fresh), build_schema(), indexname=INDEX_NAME)
         done = 0
@@ -172,7 +175,7 @@ class ArticleIndex:
         if self.folder.exists():
             self.folder.rename(stale)
         fresh.rename(self.folder)
-        shutil.rmtree(stale, ignore_errors=True)
+        _remove(stale)
         reason = self.open()
         if reason:
             raise RuntimeError(f"the rebuilt index does not open: {reason}")
@@ -263,3 +266,11 @@ def _score(value: object) -> float:
 
 def _text(value: object) -> str:
     return value.decode("utf-8") if isinstance(value, bytes) else str(value)
+
+
+def _remove(path: Path) -> None:
+    """Remove a folder of ours, or just the link if it is one (never what a link points to)."""
+    if path.is_symlink():
+        path.unlink()
+    else:
+        shutil.rmtree(path, ignore_errors=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -89,6 +90,9 @@ def decode_bytes(data: bytes) -> Decoded:
         return _checked(data.decode("utf-8"), "utf-8")
     except UnicodeDecodeError:
         pass
+    mixed = _utf8_with_stray_bytes(data)
+    if mixed is not None:
+        return _checked(*mixed)
     legacy = _legacy_decode(data)
     if legacy is not None:
         return _checked(*legacy)
@@ -96,6 +100,26 @@ def decode_bytes(data: bytes) -> Decoded:
     if best is None or best.encoding is None:
         raise NotTextError("unknown encoding or binary file: no text encoding fits these bytes")
     return _checked(str(best), best.encoding)
+
+
+_STRAY = re.compile("[\udc80-\udcff]+")
+_UTF8_LETTER = re.compile("[^\x00-\x7f\udc80-\udcff]")
+
+
+def _utf8_with_stray_bytes(data: bytes) -> tuple[str, str] | None:
+    """UTF-8 with some bytes that are not (one stray byte, a paragraph pasted from a Windows-1252 file).
+
+    When the valid UTF-8 letters are at least as many as the stray bytes, the UTF-8 is kept and only
+    the stray bytes are read as Windows-1252: a legacy code page for the whole file would turn every
+    ``ệ`` into ``á»‡``.
+    """
+    text = data.decode("utf-8", errors="surrogateescape")
+    stray = sum(len(run) for run in _STRAY.findall(text))
+    letters = len(_UTF8_LETTER.findall(text))
+    if not letters or stray > letters:
+        return None
+    repaired = _STRAY.sub(lambda run: bytes(ord(ch) - 0xDC00 for ch in run.group()).decode("cp1252", errors="replace"), text)
+    return repaired, f"utf-8 ({stray} byte{'' if stray == 1 else 's'} read as cp1252)"
 
 
 def _is_vietnamese_letter(ch: str) -> bool:

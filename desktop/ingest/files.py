@@ -52,21 +52,43 @@ class Candidate:
     reason: str | None = None
 
 
+def display_path(path: Path | str) -> str:
+    """``path`` as text that can be stored and shown: bytes that are not UTF-8 in a name become ``\\xff``.
+
+    On Linux a file name is bytes; Python keeps undecodable ones as lone surrogates, which SQLite,
+    JSON and Qt refuse. The escaped form is one-to-one for real names, so a source stays distinct.
+    """
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
+
+
 def collect_paths(paths: Iterable[Path]) -> list[Path]:
-    """Every file under ``paths`` (folders walked recursively, in a stable order); missing paths kept for a reason."""
+    """Every file under ``paths`` (folders walked recursively, in a stable order); missing paths kept for a reason.
+
+    A link to a folder inside a walked folder is listed, not followed (it may loop back), and so is a
+    folder that cannot be read: each then gets its reason from :func:`read_candidates`.
+    """
     found: list[Path] = []
+    unreadable: list[Path] = []
+
+    def note(error: OSError) -> None:
+        if error.filename is not None:
+            unreadable.append(Path(error.filename))
+
     for path in paths:
         if path.is_dir():
-            for root, dirs, files in os.walk(path):
+            for root, dirs, files in os.walk(path, onerror=note):
                 dirs.sort()
                 found.extend(Path(root) / name for name in sorted(files))
+                found.extend(Path(root) / name for name in dirs if (Path(root) / name).is_symlink())
+            found.extend(unreadable)
+            unreadable.clear()
         else:
             found.append(path)
     return found
 
 
 def _original(data: bytes, path: Path, source: str, encoding: str) -> OriginalFile:
-    return OriginalFile(data=data, sha256=hashlib.sha256(data).hexdigest(), name=path.name, source=source, encoding=encoding)
+    return OriginalFile(data=data, sha256=hashlib.sha256(data).hexdigest(), name=display_path(path.name), source=source, encoding=encoding)
 
 
 def _skip(label: str, reason: str) -> Candidate:
@@ -75,7 +97,18 @@ def _skip(label: str, reason: str) -> Candidate:
 
 def read_candidates(path: Path, patterns: NewsPatterns, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Candidate]:
     """Read one file and yield its candidates: one per file, or one per line of a JSONL file."""
-    label = str(path)
+    label = display_path(path)
+    if path.is_dir():
+        if path.is_symlink():
+            yield _skip(label, "a link to a folder: not followed (it could lead back into the folders being imported)")
+            return
+        try:
+            os.listdir(path)
+        except OSError as exc:
+            yield _skip(label, f"cannot read this folder: {exc.strerror or exc}")
+        else:
+            yield _skip(label, "a folder: import it as a folder to read the files in it")
+        return
     if path.name.startswith("."):
         yield _skip(label, "hidden file")
         return
@@ -124,7 +157,7 @@ def _candidate_from_bytes(data: bytes, path: Path, label: str, fmt: str, pattern
         article = parse_article(text, patterns, hints)
     except NotAnArticleError as exc:
         return _skip(label, str(exc))
-    return Candidate(label=label, article=article, original=_original(data, path, str(path), decoded.encoding))
+    return Candidate(label=label, article=article, original=_original(data, path, label, decoded.encoding))
 
 
 def _tags(value: object) -> tuple[str, ...]:
@@ -137,12 +170,16 @@ def _tags(value: object) -> tuple[str, ...]:
 
 def _read_jsonl(path: Path, patterns: NewsPatterns, max_bytes: int) -> Iterator[Candidate]:
     with path.open("rb") as handle:
-        for number, raw in enumerate(handle, start=1):
-            label = f"{path}:{number}"
-            if not raw.strip():
-                continue
+        number = 0
+        while raw := handle.readline(max_bytes + 1):  # never more than the limit in memory, however long the line
+            number += 1
+            label = f"{display_path(path)}:{number}"
             if len(raw) > max_bytes:
-                yield _skip(label, "line too large for an article")
+                while not raw.endswith(b"\n") and (raw := handle.readline(1 << 20)):
+                    pass  # the rest of the line, read and dropped
+                yield _skip(label, f"line {number}: too large for an article (the limit is {max_bytes / 1_048_576:.1f} MB)")
+                continue
+            if not raw.strip():
                 continue
             try:
                 record = json.loads(raw.decode("utf-8-sig"))
@@ -151,6 +188,9 @@ def _read_jsonl(path: Path, patterns: NewsPatterns, max_bytes: int) -> Iterator[
                 continue
             except ValueError as exc:
                 yield _skip(label, f"line {number}: not valid JSON ({exc.args[0] if exc.args else exc})")
+                continue
+            except RecursionError:
+                yield _skip(label, f"line {number}: not valid JSON (nested too deeply)")
                 continue
             if not isinstance(record, dict):
                 yield _skip(label, f'line {number}: expected a JSON object with a "text" field')

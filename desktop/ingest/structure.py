@@ -11,9 +11,12 @@ from desktop.core.text import clean_text, collapse_whitespace
 from desktop.ingest.patterns import NewsPatterns
 
 TITLE_MAX_CHARS = 120
+#: thirty times the longest news story; past it a file is a book, a log or a dump, and indexing it could take minutes and GBs
+MAX_ARTICLE_CHARS = 3_000_000
 _HEADLINE_MAX_CHARS = 200
 _HEADLINE_MAX_WORDS = 25
 _REPEAT_MIN_CHARS = 60
+_REPEAT_SCAN_LINES = 2_000  # past this many lines, a repeat is found only when a whole line recurs
 _DATELINE_SEARCH_LINES = 4
 _ACRONYMS = frozenset({"HCM", "US", "USA", "UK", "UN", "EU", "DC", "UAE", "ASEAN", "APEC"})
 _ABBREVIATION = re.compile(r"(?:\b[A-Z]\.|\b(?:Mr|Mrs|Ms|Dr|St|No|Gen|Lt|Col|Prof|Sen|Rep|Gov|Jr|Sr|Vol|Co|Inc|Ltd)\.)$")
@@ -215,6 +218,16 @@ class _Parser:
                 else:
                     self.mark_line(index, "repeated-headline")
         collapsed = {i: collapse_whitespace(self.lines[i].text) for i in body if i not in self.boiler_lines}
+        if len(body) > _REPEAT_SCAN_LINES:
+            # a file of many lines (a log, a data dump): only exact repeats, so the time grows with the lines, not their square
+            later_lines: set[str] = set()
+            for index in reversed(body):
+                own = collapsed.get(index)
+                if own and len(own) >= _REPEAT_MIN_CHARS and own in later_lines:
+                    self.mark_line(index, "repeated")
+                if own:
+                    later_lines.add(own)
+            return
         for position, index in enumerate(body):
             own = collapsed.get(index)
             if not own or len(own) < _REPEAT_MIN_CHARS:
@@ -263,7 +276,7 @@ class _Parser:
         title = ""
         body = content
         caption = self.patterns.caption.search(first_text)
-        hint_title = collapse_whitespace(self.hints.title) if self.hints.title else ""
+        hint_title = collapse_whitespace(clean_text(self.hints.title)) if self.hints.title else ""
         if hint_title:
             title, title_kind = hint_title, "headline"
             if collapse_whitespace(first_text).casefold() == hint_title.casefold():
@@ -333,5 +346,15 @@ def _merge_spans(spans: list[Span]) -> list[Span]:
 
 
 def parse_article(raw_text: str, patterns: NewsPatterns, hints: Hints | None = None) -> ParsedArticle:
-    """Clean ``raw_text`` and read its news structure; raise :class:`NotAnArticleError` if it is all leftovers."""
-    return _Parser(clean_text(raw_text), patterns, hints or Hints()).parse()
+    """Clean ``raw_text`` and read its news structure.
+
+    Raises:
+        NotAnArticleError: the text is all leftovers, or longer than :data:`MAX_ARTICLE_CHARS`.
+    """
+    text = clean_text(raw_text)
+    if len(text) > MAX_ARTICLE_CHARS:
+        raise NotAnArticleError(
+            f"too long for one article ({len(text):,} characters; the limit is {MAX_ARTICLE_CHARS:,}): "
+            "split it into articles, or into the lines of a .jsonl file"
+        )
+    return _Parser(text, patterns, hints or Hints()).parse()

@@ -8,7 +8,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
 from desktop.core.models import ArticleRow
-from desktop.ui.text import tr
+from desktop.ui.text import literal, tr
 
 Index = QModelIndex | QPersistentModelIndex
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -115,7 +115,10 @@ class ArticleTableModel(QAbstractTableModel):
             return "…" if role == Qt.ItemDataRole.DisplayRole and index.column() == 0 else None
         if role == SNIPPET_ROLE:
             return row.snippet if index.column() == 0 else None
-        return _cell(row, COLUMNS[index.column()], tooltip=role == Qt.ItemDataRole.ToolTipRole)
+        if role == Qt.ItemDataRole.ToolTipRole:  # a tooltip guesses rich text: a title like "<img src=…>" must stay text
+            shown = _cell(row, COLUMNS[index.column()], tooltip=True)
+            return literal(shown) if shown else ""
+        return _cell(row, COLUMNS[index.column()], tooltip=False)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal and 0 <= section < len(COLUMNS):

@@ -7,7 +7,7 @@ from PySide6.QtGui import QColor, QContextMenuEvent, QKeyEvent, QStandardItem, Q
 from PySide6.QtWidgets import QAbstractItemView, QTreeView, QWidget
 
 from desktop.library import facet_clause
-from desktop.ui.text import tr
+from desktop.ui.text import literal, tr
 
 CLAUSE_ROLE = Qt.ItemDataRole.UserRole + 10
 SAVED_ROLE = Qt.ItemDataRole.UserRole + 11
@@ -108,7 +108,7 @@ class FacetPanel(QTreeView):
             section.appendRow(empty)
         for name, query in saved:
             item = QStandardItem(name)
-            item.setToolTip(query)
+            item.setToolTip(literal(query))
             item.setData((name, query), SAVED_ROLE)
             section.appendRow(item)
         self._restore_expansion()

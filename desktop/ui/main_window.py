@@ -74,7 +74,7 @@ from desktop.ui.dialogs import (
 )
 from desktop.ui.facets import FacetPanel
 from desktop.ui.reader import Reader
-from desktop.ui.text import tr
+from desktop.ui.text import literal, tr
 from desktop.ui.workers import Context, Runner, Task
 
 SEARCH_DELAY_MS = 250
@@ -385,6 +385,7 @@ class MainWindow(QMainWindow):
             self.show_bug(message)
             return
         box = QMessageBox(QMessageBox.Icon.Warning, tr("Archive Browser"), message, parent=self)
+        box.setTextFormat(Qt.TextFormat.PlainText)
         box.open()
 
     # searching and browsing -------------------------------------------------------------------------
@@ -682,7 +683,9 @@ class MainWindow(QMainWindow):
         article = self.reader.article
         if article is None:
             return
-        body, ok = QInputDialog.getMultiLineText(self, tr("Add a note"), tr("Note on “{title}”:").format(title=article.summary.title))
+        body, ok = QInputDialog.getMultiLineText(
+            self, tr("Add a note"), literal(tr("Note on “{title}”:").format(title=article.summary.title))
+        )
         if ok and body.strip():
             self.run_edit(lambda library: library.add_note(article.id, body))
 
@@ -734,7 +737,7 @@ class MainWindow(QMainWindow):
         text, ok = QInputDialog.getMultiLineText(
             self,
             tr("Edit annotation"),
-            tr("Note on “{quote}” (a last line “tags: A, B” sets its tags):").format(quote=record.exact),
+            literal(tr("Note on “{quote}” (a last line “tags: A, B” sets its tags):").format(quote=record.exact)),
             current,
         )
         if ok:
@@ -763,7 +766,7 @@ class MainWindow(QMainWindow):
         self.last_menu = menu
 
     def _ask_tag(self, tag: str, prompt: str, make: Callable[[str], Callable[[Library], Edit]]) -> None:
-        name, ok = QInputDialog.getText(self, tr("Tag"), prompt.format(tag=tag), text=tag)
+        name, ok = QInputDialog.getText(self, tr("Tag"), literal(prompt.format(tag=tag)), text=tag)
         if ok and name.strip() and name.strip() != tag:
             self.run_edit(make(name.strip()))
 
@@ -782,7 +785,7 @@ class MainWindow(QMainWindow):
             question = tr("Remove “{tag}” and the tags under it from {a} articles and {n} annotations? You can undo this.").format(
                 tag=tag, a=articles, n=annotations
             )
-            if QMessageBox.question(self, tr("Delete tag"), question) == QMessageBox.StandardButton.Yes:
+            if QMessageBox.question(self, tr("Delete tag"), literal(question)) == QMessageBox.StandardButton.Yes:
                 self.run_edit(lambda lib: lib.delete_tag(tag))
 
         self.reads.submit(lambda _context: library.tag_usage(tag), on_result=ask, on_error=self._known_error_or_bug)
@@ -876,6 +879,7 @@ class MainWindow(QMainWindow):
     def _exported(self, target: Path, message: str) -> None:
         self._hide_progress()
         box = QMessageBox(QMessageBox.Icon.Information, tr("Export finished"), message, parent=self)
+        box.setTextFormat(Qt.TextFormat.PlainText)  # a path or a column may hold anything
         open_folder = box.addButton(tr("Open the folder"), QMessageBox.ButtonRole.ActionRole)
         box.addButton(QMessageBox.StandardButton.Close)
         box.buttonClicked.connect(
@@ -905,7 +909,7 @@ class MainWindow(QMainWindow):
         if library is None or not query:
             self.statusBar().showMessage(tr("Type a search first, then save it."), 5000)
             return
-        name, ok = QInputDialog.getText(self, tr("Save search"), tr("Name for “{query}”:").format(query=query), text=query)
+        name, ok = QInputDialog.getText(self, tr("Save search"), literal(tr("Name for “{query}”:").format(query=query)), text=query)
         if ok and name.strip():
             self.writes.submit(
                 lambda _context: library.save_search(name, query), on_result=lambda _value: self.reload_saved(), on_error=self._known_error
@@ -994,11 +998,14 @@ class MainWindow(QMainWindow):
         if total:
             self.progress.setRange(0, total)
             self.progress.setValue(done)
-        self.progress.setToolTip(label)
+        self.progress.setToolTip(literal(label))
         self.statusBar().showMessage(f"{label} ({done:,}/{total:,})" if total else label)
 
     def _known_error(self, message: str, _known: bool = True) -> None:
-        QMessageBox(QMessageBox.Icon.Warning, tr("Archive Browser"), message, parent=self).open()
+        box = QMessageBox(QMessageBox.Icon.Warning, tr("Archive Browser"), message, parent=self)
+        box.setTextFormat(Qt.TextFormat.PlainText)  # a message may quote a tag, a title or a query
+        box.open()
+        self.error_box = box
 
     def show_bug(self, details: str) -> None:
         log = write_crash_log(details)

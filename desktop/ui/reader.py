@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from desktop.core.models import AnnotationRecord, ArticleDetail, NoteRecord, Span
 from desktop.ui.delegates import hit_color
-from desktop.ui.text import tr
+from desktop.ui.text import literal, tr
 
 CURRENT_HIT = QColor("#ff9f43")
 ANNOTATION = QColor("#b8e0d2")
@@ -170,7 +170,7 @@ class Reader(QWidget):
         self.annotation_list.clear()
         for note in self.notes:
             item = QListWidgetItem("📝 " + note.body.replace("\n", " ") + f"  ({note.modified_at[:10]})")
-            item.setToolTip(note.body + "\n\n" + tr("Double-click to edit, Delete to remove."))
+            item.setToolTip(literal(note.body + "\n\n" + tr("Double-click to edit, Delete to remove.")))
             item.setData(NOTE_ROLE, note.id)
             self.annotation_list.addItem(item)
         review = 0

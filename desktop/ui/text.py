@@ -6,6 +6,7 @@ import html
 import re
 
 from PySide6.QtCore import QCoreApplication
+from PySide6.QtGui import Qt
 
 _MARK = re.compile(r"<mark>(.*?)</mark>", re.DOTALL)
 
@@ -27,3 +28,12 @@ def snippet_segments(snippet: str) -> list[tuple[str, bool]]:
     if position < len(snippet):
         segments.append((html.unescape(snippet[position:]), False))
     return segments
+
+
+def literal(text: str) -> str:
+    """``text`` for a widget that guesses rich text (a tooltip, a dialog's label): shown as typed, markup and all.
+
+    Qt renders a string whose first line holds a tag (``<b>``, ``<img src=…>``) as HTML; an article's
+    title, a note or a tag name must never be, so it goes to such widgets escaped, as a paragraph.
+    """
+    return Qt.convertFromPlainText(text, Qt.WhiteSpaceMode.WhiteSpaceNormal)

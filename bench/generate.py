@@ -84,16 +84,28 @@ def _vocabulary(rng: random.Random, size: int = 6000) -> list[str]:
     return words
 
 
-def _sentence(rng: random.Random, vocabulary: list[str]) -> str:
-    person = rng.choice(PEOPLE)[rng.random() < 0.5]
+class _Subject:
+    """What one story is about: a few people, bodies, countries and topics, as a real story keeps to its own."""
+
+    def __init__(self, rng: random.Random) -> None:
+        self.people = rng.sample(PEOPLE, 2)
+        self.bodies = rng.sample(BODIES, 2)
+        self.countries = rng.sample(COUNTRIES, 2)
+        self.topics = rng.sample(TOPICS, 2)
+        self.verbs = rng.sample(VERBS, 4)
+        self.nouns = rng.sample(NOUNS, 5)
+
+
+def _sentence(rng: random.Random, vocabulary: list[str], subject: _Subject) -> str:
+    person = rng.choice(subject.people)[rng.random() < 0.5]
     parts = [
-        person if rng.random() < 0.4 else rng.choice(BODIES).capitalize(),
-        rng.choice(VERBS),
-        rng.choice(NOUNS),
+        person if rng.random() < 0.4 else rng.choice(subject.bodies).capitalize(),
+        rng.choice(subject.verbs),
+        rng.choice(subject.nouns),
         "with" if rng.random() < 0.5 else "in",
-        rng.choice(COUNTRIES),
+        rng.choice(subject.countries),
         "on",
-        rng.choice(TOPICS) + ",",
+        rng.choice(subject.topics) + ",",
         *(_zipf_word(rng, vocabulary) for _ in range(rng.randint(6, 16))),
     ]
     return " ".join(parts) + "."
@@ -105,19 +117,20 @@ def story(rng: random.Random, number: int, vocabulary: list[str], words: int) ->
     year = rng.randint(2005, 2025)
     month = rng.randint(1, 12)
     day = rng.randint(1, 28)
-    topic = rng.choice(TOPICS)
-    country = rng.choice(COUNTRIES)
+    about = _Subject(rng)
+    topic = about.topics[0]
+    country = about.countries[0]
     subject = country.removeprefix("the ").capitalize() if country.startswith("the ") else country
     headline = f"{subject} and partners boost {topic} {rng.choice(NOUNS)} ({number})"
     body: list[str] = []
     while sum(len(paragraph.split()) for paragraph in body) < words:
-        body.append(" ".join(_sentence(rng, vocabulary) for _ in range(rng.randint(2, 4))))
+        body.append(" ".join(_sentence(rng, vocabulary, about) for _ in range(rng.randint(2, 4))))
     style = rng.randrange(4)
     if style == 0:  # headline, "Hanoi (VNA) –" dateline, agency line at the end
         place = rng.choice(PLACES)[rng.random() < 0.6]
         lines = [headline, "", f"{place} ({agency}) – {body[0]}", *body[1:], agency]
     elif style == 1:  # a photo caption first, "/." then the agency on its own line
-        lines = [f"{rng.choice(PEOPLE)[0]} at the meeting on {topic} (Photo: {agency})", *body[:-1], body[-1] + "/.", agency]
+        lines = [f"{about.people[0][0]} at the meeting on {topic} (Photo: {agency})", *body[:-1], body[-1] + "/.", agency]
     elif style == 2:  # a leading date marker and an all-caps dateline, "— VNS" at the end
         place = rng.choice(FOREIGN).upper()
         lines = [

@@ -21,6 +21,7 @@ from desktop.core.errors import IndexUnavailableError
 from desktop.core.models import ArticleText
 from desktop.core.text import fold
 from desktop.index.analysis import FOLDED_PREFIX
+from desktop.index.fastscore import BlockScorer, terms_of
 from desktop.index.query import Leaf, ParsedQuery, compile_query
 from desktop.index.schema import SCHEMA_VERSION, build_schema, document
 
@@ -61,6 +62,7 @@ class ArticleIndex:
         self.folder = folder
         self._ix: whoosh_index.Index | None = None
         self._searcher: Searcher | None = None
+        self._block_scorer: BlockScorer | None = None
         # The window reads (searches) on one thread while another writes (imports): the searcher is
         # swapped after each commit, never while a search is using it.
         self._lock = threading.RLock()
@@ -125,6 +127,14 @@ class ArticleIndex:
         if self._searcher is None:
             self._searcher = self.ix.searcher()
         return self._searcher
+
+    @property
+    def block_scorer(self) -> BlockScorer | None:
+        """The quick scorer of the current searcher (None if its segments are of a kind it does not read)."""
+        searcher = self.searcher
+        if self._block_scorer is None or self._block_scorer.searcher is not searcher:
+            self._block_scorer = BlockScorer(searcher) if BlockScorer.supported(searcher) else None
+        return self._block_scorer
 
     # writing ------------------------------------------------------------------------------------
     def apply(self, upserts: Iterable[ArticleText], deletes: Iterable[int], *, refresh: bool = True) -> None:
@@ -225,7 +235,13 @@ class ArticleIndex:
                 "cluster": sorting.FieldFacet("cluster", maptype=sorting.Count),
                 "tag": sorting.FieldFacet("tag", allow_overlap=True, maptype=sorting.Count),
             }
-        results = self.searcher.search(compile_query(parsed.tree), limit=limit, **options)
+        query = compile_query(parsed.tree)
+        quick = terms_of(query) if order is None and not facets else None
+        if quick is not None and self.block_scorer is not None:
+            best, total = self.block_scorer.top(*quick, limit)
+            found = tuple(RawHit(int(article_id), score) for article_id, score in best)
+            return RawResults(hits=found, total=total, facets={}, expansions=self._expansions(parsed))
+        results = self.searcher.search(query, limit=limit, **options)
         hits = tuple(RawHit(int(hit["id"]), _score(hit.score)) for hit in results)
         counts: dict[str, list[tuple[str, int]]] = {}
         if facets:

@@ -9,7 +9,7 @@ from desktop.core.models import ArticleText
 from desktop.core.text import fold, visible_text
 from desktop.index.analysis import SECTION, news_analyzer, pairs_analyzer, words_analyzer
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 UNDATED_LAST = "~"  # sorts after every ISO date
 
 
@@ -19,7 +19,7 @@ def build_schema() -> Schema:
     holds each word as written and folded (exact, wildcard, fuzzy); ``pairs`` neighbouring common words."""
     analyzer = news_analyzer()
     return Schema(
-        id=ID(stored=True, unique=True),
+        id=ID(stored=True, unique=True, sortable=True),
         text=TEXT(analyzer=analyzer, phrase=True),
         title=TEXT(analyzer=analyzer, phrase=True),
         note=TEXT(analyzer=analyzer, phrase=True),

@@ -50,6 +50,13 @@ bench-startup: app
 screenshots: system-deps $(STAMP)
 	SCREENSHOT_DIR=$(CURDIR)/docs/screenshots $(BIN)/pytest -q tests/ui/test_real_window.py
 
+# Our search stack beside SQLite FTS5 on the same generated corpus (docs/performance.md holds the figures).
+bench: system-deps $(STAMP)
+	$(BIN)/python -m bench.engines --articles 100000 --gui 2000
+
+bench-quick: system-deps $(STAMP)
+	$(BIN)/python -m bench.engines --articles 2000 --gui 200
+
 bench-gui: system-deps $(STAMP)
 	$(BIN)/python -m bench.gui --files 2000 --articles 100000
 

@@ -232,7 +232,7 @@ def machine() -> dict[str, Any]:
     }
 
 
-def run(articles: int, per_kind: int, passes: int, gui: bool, work: Path, *, search_only: bool = False) -> dict[str, Any]:
+def run(articles: int, per_kind: int, passes: int, gui: int, work: Path, *, search_only: bool = False) -> dict[str, Any]:
     files, archive, database = work / "files", work / "archive", work / "fts5.sqlite"
     started = time.perf_counter()
     if search_only:  # the corpus and both indexes of an earlier --keep run; the build figures are that run's
@@ -280,7 +280,8 @@ def run(articles: int, per_kind: int, passes: int, gui: bool, work: Path, *, sea
         "search": search,
     }
     if gui:
-        subprocess.run([sys.executable, "-m", "bench.gui", "--files", str(min(articles, 2000)), "--articles", str(articles)], check=True)
+        window = [sys.executable, "-m", "bench.gui", "--files", str(gui), "--articles", str(articles)]
+        subprocess.run([*window, "--search-archive", str(archive), "--queries", str(work / "queries.json")], check=True)
         result["gui"] = json.loads((RESULTS / "gui.json").read_text(encoding="utf-8"))
     result["total_s"] = time.perf_counter() - started
     return result
@@ -335,12 +336,14 @@ def report(result: dict[str, Any]) -> str:
             f"{row['same_results']:.0%} | {row['jaccard']:.3f} | {row['mean_hits']:.0f} |"
         )
     if "gui" in result:
-        gaps, browse = result["gui"]["import"], result["gui"]["browse"]
+        gaps, browse, search = result["gui"]["import"], result["gui"]["browse"], result["gui"]["search"]
         lines += [
             "",
             f"Window: largest event-loop gap importing {gaps['files']:,} files {gaps['largest_gap_ms']:.1f} ms; "
-            + ", ".join(f"{key} {value:.1f}" for key, value in browse.items() if key.endswith("_ms"))
-            + f" (ms, at {browse['articles']:,} articles)",
+            f"searching {search['queries']} queries: table shown in {search['search_median_ms']:.0f} ms median, "
+            f"{search['search_p95_ms']:.0f} ms p95, largest gap {search['largest_gap_ms']:.1f} ms; browsing at {browse['articles']:,}: "
+            + ", ".join(f"{key.removesuffix('_ms')} {value:.1f}" for key, value in browse.items() if key.endswith("_ms"))
+            + " ms",
         ]
     lines.append(f"\nWhole run: {result['total_s'] / 60:.1f} min")
     return "\n".join(lines)
@@ -357,7 +360,7 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=100_000)
     parser.add_argument("--queries", type=int, default=50, help="queries of each kind")
     parser.add_argument("--passes", type=int, default=3)
-    parser.add_argument("--gui", action="store_true", help="also run the window figures (bench.gui) at this size")
+    parser.add_argument("--gui", type=int, default=0, metavar="FILES", help="also the window figures (bench.gui), importing FILES files")
     parser.add_argument("--keep", type=Path, help="work in this folder and keep it (default: a temporary folder)")
     parser.add_argument(
         "--search-only", action="store_true", help="search the corpus and indexes an earlier --keep run left in that folder"

@@ -187,10 +187,34 @@ def browse_speed(work: Path, articles: int) -> dict[str, float]:
     return result
 
 
+def search_speed(archive: Path, queries: list[str], settings_file: Path) -> dict[str, float]:
+    """Each query set in the search box: the time until the table shows its hits, and the longest freeze."""
+    window, _opened = open_window(archive, settings_file, prepare_index=True)
+    spin_until(lambda: window.library is not None and window.library.index_ready and not window.reads.busy(), timeout_s=600)
+    monitor = GapMonitor()
+    monitor.start()
+    times = [wait_for(window.view_updated, lambda query=query: window.set_query(query)) for query in queries]
+    spin_until(lambda: not window.reads.busy(), timeout_s=600)  # the facet counts that follow each search
+    monitor.stop()
+    window.close()
+    window.deleteLater()
+    QApplication.processEvents()
+    ordered = sorted(times)
+    return {
+        "queries": len(queries),
+        "search_median_ms": statistics.median(times),
+        "search_p95_ms": ordered[round(0.95 * (len(ordered) - 1))],
+        "largest_gap_ms": monitor.largest,
+        "p99_gap_ms": monitor.p99(),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--files", type=int, default=2000, help="files imported while the event loop is watched")
     parser.add_argument("--articles", type=int, default=100_000, help="articles in the archive that is browsed")
+    parser.add_argument("--search-archive", type=Path, help="an indexed archive to search in the window (bench.engines passes its own)")
+    parser.add_argument("--queries", type=Path, help="a JSON file of query lists (bench.engines writes one) for --search-archive")
     args = parser.parse_args()
     app = QApplication(sys.argv[:1])
     app.setOrganizationName("ArchiveBrowserBench")
@@ -199,14 +223,23 @@ def main() -> None:
         os.environ["XDG_DATA_HOME"] = str(work / "data")
         gaps = import_gaps(work, args.files)
         browse = browse_speed(work, args.articles)
+        search: dict[str, float] = {}
+        if args.search_archive and args.queries:
+            queries = [query for kind in json.loads(args.queries.read_text(encoding="utf-8")).values() for query in kind]
+            search = search_speed(args.search_archive, queries, work / "search.ini")
     machine = {"python": platform.python_version(), "machine": platform.machine(), "cpus": os.cpu_count()}
     print(f"Import of {gaps['files']:,} files in the window: {gaps['import_s']:.1f} s ({gaps['files_per_s']:.0f} files/s)")
     print(f"  largest event-loop gap {gaps['largest_gap_ms']:.1f} ms, p99 {gaps['p99_gap_ms']:.1f} ms (target: no gap above 50 ms)")
     print(f"Browsing {browse['articles']:,} articles (medians of {PASSES} passes; a frame is 16.7 ms):")
     for key in ("open_to_table_ms", "scroll_ms", "sort_date_ms", "sort_title_ms", "narrow_agency_ms", "clear_ms", "largest_gap_ms"):
         print(f"  {key:<20} {browse[key]:8.1f} ms")
+    if search:
+        print(f"Searching {args.search_archive} in the window ({search['queries']} queries, each until the table shows its hits):")
+        print(f"  median {search['search_median_ms']:.1f} ms, p95 {search['search_p95_ms']:.1f} ms")
+        print(f"  largest event-loop gap {search['largest_gap_ms']:.1f} ms, p99 {search['p99_gap_ms']:.1f} ms (target: no gap above 50 ms)")
     RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "gui.json").write_text(json.dumps({"machine": machine, "import": gaps, "browse": browse}, indent=2), encoding="utf-8")
+    figures = {"machine": machine, "import": gaps, "browse": browse, "search": search}
+    (RESULTS / "gui.json").write_text(json.dumps(figures, indent=2), encoding="utf-8")
     sys.stdout.flush()
     # PySide6 can crash while the interpreter tears down thread pools at exit; the figures are written
     os._exit(0)

@@ -10,6 +10,7 @@ import itertools
 import json
 import logging
 import os
+import random
 import re
 import shutil
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -45,7 +46,7 @@ from desktop.core.models import (
 from desktop.core.text import clean_text, collapse_whitespace, fold, visible_text
 from desktop.export import archive_json
 from desktop.export.csv_export import ANNOTATION_COLUMNS, ARTICLE_COLUMNS, DEFAULT_ARTICLE_COLUMNS, CsvReport, write_csv, write_rows
-from desktop.index.analysis import WORD
+from desktop.index.analysis import WORD, common_stems
 from desktop.index.engine import SORTS, ArticleIndex
 from desktop.index.highlight import query_spans, snippet
 from desktop.index.process import IndexWriterProcess
@@ -78,6 +79,7 @@ Progress = Callable[[int, int, str], None]
 Cancelled = Callable[[], bool]
 
 INDEX_BATCH = 250
+COMMON_SAMPLE = 2_000
 SEARCH_LIMIT = 10_000
 KEEP_BACKUPS = 10  # of each kind: daily, manual, before-restore (backups before an upgrade are all kept)
 DAY_S = 24 * 3600  # the most search results the table lists
@@ -340,6 +342,9 @@ class Library:
             total = repo.count_articles(session)
             last_queued = repo.max_queue_id(session)
             ids = repo.article_ids(session)
+            # the words common in this archive, from a sample: their pairs are indexed for quick phrases
+            sample = random.Random(len(ids)).sample(ids, min(len(ids), COMMON_SAMPLE))  # noqa: S311 - a sample, not a secret
+            common = common_stems(visible_text(text.text, text.boilerplate) for text in repo.texts_for(session, sample))
 
         def batches() -> Iterator[list[ArticleText]]:
             for start in range(0, len(ids), INDEX_BATCH):
@@ -350,7 +355,7 @@ class Library:
             if progress:
                 progress(done, all_, "indexing")
 
-        self._index.rebuild(batches(), total, report)
+        self._index.rebuild(batches(), total, report, common=common)
         if not self.read_only:
             with self._write() as session:
                 repo.delete_queue_through(session, last_queued)

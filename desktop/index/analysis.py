@@ -10,9 +10,11 @@ names stable, and bump ``SCHEMA_VERSION`` in ``desktop.index.schema`` whenever t
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, NamedTuple
 
 from whoosh.analysis import Token, Tokenizer
@@ -33,6 +35,10 @@ HEAD_BOOST = 2.0
 #: The prefix of a folded form in the ``words`` field when it differs from the word as written.
 FOLDED_PREFIX = "~"
 _CACHE_LIMIT = 500_000
+#: A stem in this share of an archive's articles is common: a phrase of such words is checked through
+#: its pairs, since checking positions would take in too many articles.
+COMMON_SHARE = 0.04
+COMMON_MIN_SAMPLE = 500
 
 
 class Forms(NamedTuple):
@@ -168,12 +174,26 @@ class WordsTokenizer(_Terms):
 
 
 class PairsTokenizer(_Terms):
-    """Each two neighbouring words that are both common, as one term (``of the``): quick phrases."""
+    """Each two neighbouring words that are both common, as one term (``of the``): quick phrases.
+
+    Which words are common is chosen when the index is built (from the archive's own words) and kept
+    in the index's schema, so every document of one index is split the same way.
+    """
+
+    def __init__(self, common: frozenset[str] = COMMON_STEMS) -> None:
+        self.common = common
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, PairsTokenizer) and other.common == self.common
+
+    def __hash__(self) -> int:
+        return hash((self.__class__, len(self.common)))
 
     def terms(self, value: str) -> Iterator[tuple[str, int, int, int, float]]:
+        common = self.common
         previous: tuple[Forms, int, int] | None = None
         for word, position, start, end, _boost in _words(value):
-            if word.stem in COMMON_STEMS:
+            if word.stem in common:
                 if previous is not None and previous[1] == position - 1:
                     yield f"{previous[0].stem} {word.stem}", previous[1], previous[2], end, 1.0
                 previous = (word, position, start)
@@ -181,9 +201,21 @@ class PairsTokenizer(_Terms):
                 previous = None
 
 
-def pair_term(first: str, second: str) -> str | None:
-    """The ``pairs`` term of two neighbouring stems, or None when they are not both common."""
-    return f"{first} {second}" if first in COMMON_STEMS and second in COMMON_STEMS else None
+def pair_terms(stems: Sequence[str], common: frozenset[str]) -> list[str]:
+    """The ``pairs`` terms of a phrase's stems: each neighbouring two that are both common."""
+    return [f"{first} {second}" for first, second in itertools.pairwise(stems) if first in common and second in common]
+
+
+def common_stems(texts: Iterable[str], share: float = COMMON_SHARE) -> frozenset[str]:
+    """The stems in at least ``share`` of ``texts`` (a sample of the archive), with the shipped list."""
+    counts: Counter[str] = Counter()
+    seen = 0
+    for text in texts:
+        counts.update({forms(word).stem for word in WORD.findall(text)})
+        seen += 1
+    if seen < COMMON_MIN_SAMPLE:
+        return COMMON_STEMS
+    return COMMON_STEMS | frozenset(stem for stem, count in counts.items() if count >= share * seen)
 
 
 def news_analyzer() -> Any:
@@ -195,8 +227,8 @@ def words_analyzer() -> Any:
     return WordsTokenizer()
 
 
-def pairs_analyzer() -> Any:
-    return PairsTokenizer()
+def pairs_analyzer(common: frozenset[str] = COMMON_STEMS) -> Any:
+    return PairsTokenizer(common)
 
 
 def analyse(text: str) -> Iterator[tuple[str, int, int]]:

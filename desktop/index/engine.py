@@ -20,8 +20,8 @@ from whoosh.searching import Searcher
 from desktop.core.errors import IndexUnavailableError
 from desktop.core.models import ArticleText
 from desktop.core.text import fold
-from desktop.index.analysis import FOLDED_PREFIX
-from desktop.index.fastscore import BlockScorer, terms_of
+from desktop.index.analysis import COMMON_STEMS, FOLDED_PREFIX
+from desktop.index.fastscore import BlockScorer, quick
 from desktop.index.query import Leaf, ParsedQuery, compile_query
 from desktop.index.schema import SCHEMA_VERSION, build_schema, document
 
@@ -154,15 +154,20 @@ class ArticleIndex:
         if refresh:
             self.refresh()
 
-    def rebuild(self, batches: Iterable[list[ArticleText]], total: int, progress: Progress | None = None) -> None:
-        """Build a new index beside the old one from ``batches`` and swap it in only when complete."""
+    def rebuild(
+        self, batches: Iterable[list[ArticleText]], total: int, progress: Progress | None = None, *, common: frozenset[str] = COMMON_STEMS
+    ) -> None:
+        """Build a new index beside the old one from ``batches`` and swap it in only when complete.
+
+        ``common``: the stems whose neighbouring pairs are indexed (see ``analysis.common_stems``).
+        """
         self.close()
         fresh = self.folder.with_name(self.folder.name + ".new")
         stale = self.folder.with_name(self.folder.name + ".old")
         for leftover in (fresh, stale):
             _remove(leftover)
         fresh.mkdir(parents=True)
-        ix = whoosh_index.create_in(str(fresh), build_schema(), indexname=INDEX_NAME)
+        ix = whoosh_index.create_in(str(fresh), build_schema(common), indexname=INDEX_NAME)
         done = 0
         if progress:
             progress(0, total)
@@ -236,9 +241,9 @@ class ArticleIndex:
                 "tag": sorting.FieldFacet("tag", allow_overlap=True, maptype=sorting.Count),
             }
         query = compile_query(parsed.tree)
-        quick = terms_of(query) if order is None and not facets else None
-        if quick is not None and self.block_scorer is not None:
-            best, total = self.block_scorer.top(*quick, limit)
+        scorer = self.block_scorer if order is None and not facets and quick(query) else None
+        if scorer is not None:
+            best, total = scorer.top(query, limit)
             found = tuple(RawHit(int(article_id), score) for article_id, score in best)
             return RawResults(hits=found, total=total, facets={}, expansions=self._expansions(parsed))
         results = self.searcher.search(query, limit=limit, **options)

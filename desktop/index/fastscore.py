@@ -13,7 +13,6 @@ pinned whoosh-reloaded 2.7.5; :func:`supported` says when a searcher is made of 
 from __future__ import annotations
 
 import heapq
-from collections.abc import Sequence
 from typing import Any
 
 from whoosh import query as wq
@@ -22,20 +21,22 @@ from whoosh.reading import SegmentReader
 from whoosh.scoring import BM25F
 from whoosh.util.numeric import byte_to_length
 
+from desktop.index.phrase import ExactPhrase
+
 _LENGTH_OF_BYTE = [byte_to_length(value) for value in range(256)]
 
 
-def terms_of(query: wq.Query) -> tuple[str, list[str]] | None:
-    """``(field, terms)`` when ``query`` is one term or an ``And`` of terms of one field, else None."""
-    if isinstance(query, wq.Term) and query.boost == 1.0:
-        return query.fieldname, [query.text]
-    if isinstance(query, wq.And) and query.boost == 1.0 and query.subqueries:
-        children = query.subqueries
-        if all(isinstance(child, wq.Term) and child.boost == 1.0 for child in children):
-            fields = {child.fieldname for child in children}
-            if len(fields) == 1:
-                return fields.pop(), [child.text for child in children]
-    return None
+def quick(query: wq.Query) -> bool:
+    """Whether :class:`BlockScorer` answers ``query``: terms, phrases, ``And`` and ``Or`` of them, unboosted."""
+    if query.boost != 1.0:
+        return False
+    if isinstance(query, ExactPhrase):
+        return True
+    if isinstance(query, wq.Term):
+        return True
+    if isinstance(query, wq.And | wq.Or) and type(query) in (wq.And, wq.Or) and query.subqueries:
+        return all(quick(child) for child in query.subqueries)
+    return False
 
 
 class BlockScorer:
@@ -85,10 +86,11 @@ class BlockScorer:
             self._ids = ids
         return self._ids
 
-    def postings(self, field: str, term: str) -> tuple[list[int], list[float]]:
-        """Document numbers and weights of ``term``, deleted documents left out."""
+    def postings(self, field: str, term: str, *, values: bool = False) -> tuple[list[int], list[float], list[Any]]:
+        """Document numbers and weights (and values, if asked) of ``term``, deleted documents left out."""
         ids: list[int] = []
         weights: list[float] = []
+        found_values: list[Any] = []
         field_type = self.searcher.schema[field]
         data = field_type.to_bytes(term)
         for reader, offset in self.leaves:
@@ -102,35 +104,98 @@ class BlockScorer:
                 matcher._read_ids()
                 matcher._read_weights()
                 block_ids, block_weights = matcher._ids, matcher._weights
+                block_values = None
+                if values:
+                    matcher._read_values()
+                    block_values = matcher._values
                 if deleted:
                     kept = [i for i, docnum in enumerate(block_ids) if docnum not in deleted]
                     block_ids = [block_ids[i] for i in kept]
                     block_weights = [block_weights[i] for i in kept]
+                    if block_values is not None:
+                        block_values = [block_values[i] for i in kept]
                 ids.extend([docnum + offset for docnum in block_ids] if offset else block_ids)
                 weights.extend(block_weights)
+                if block_values is not None:
+                    found_values.extend(block_values)
                 matcher._next_block()
-        return ids, weights
+        return ids, weights, found_values
 
-    def top(self, field: str, terms: Sequence[str], limit: int | None) -> tuple[list[tuple[str, float]], int]:
-        """The best ``limit`` (article id, score) pairs of documents holding every term, and how many hold them."""
+    def term_scores(self, field: str, term: str) -> dict[int, float]:
+        """BM25F of ``term`` in each document holding it, as Whoosh's scorer computes it."""
+        ids, weights, _values = self.postings(field, term)
+        if not ids:
+            return {}
+        norms = self.norms(field)
+        idf = self.searcher.idf(field, term)
+        k1p = self.k1 + 1
+        return {docnum: idf * ((w * k1p) / (w + norms[docnum])) for docnum, w in zip(ids, weights, strict=True)}
+
+    def phrase_scores(self, phrase: ExactPhrase) -> dict[int, float]:
+        """Documents where the phrase's words stand one after another, scored as the phrase's matcher is."""
+        field, words = phrase.fieldname, list(phrase.words)
+        pairs = phrase.pairs(self.searcher.schema)
+        if len(words) == 2 and pairs:
+            return self.term_scores("pairs", pairs[0])
         norms = self.norms(field)
         k1p = self.k1 + 1
-        scores: dict[int, float] | None = None
-        for term in terms:
-            idf = self.searcher.idf(field, term)
-            ids, weights = self.postings(field, term)
-            if scores is None:
-                scores = {docnum: idf * ((w * k1p) / (w + norms[docnum])) for docnum, w in zip(ids, weights, strict=True)}
-            else:
-                previous = scores
-                scores = {
-                    docnum: previous[docnum] + idf * ((w * k1p) / (w + norms[docnum]))
-                    for docnum, w in zip(ids, weights, strict=True)
-                    if docnum in previous
-                }
-            if not scores:
-                return [], 0
-        assert scores is not None
+        postings = [self.postings(field, word, values=True) for word in words]
+        if any(not ids for ids, _weights, _values in postings):
+            return {}
+        pair_scores = [self.term_scores("pairs", pair) for pair in pairs]
+        candidates = set(postings[0][0])
+        for ids, _weights, _values in postings[1:]:
+            candidates.intersection_update(ids)
+        for scores in sorted(pair_scores, key=len):
+            candidates.intersection_update(scores)
+        if not candidates:
+            return {}
+        field_format = self.searcher.schema[field].format
+        starts: dict[int, set[int]] | None = None
+        totals: dict[int, float] = {}
+        for offset, (word, (ids, weights, values)) in enumerate(zip(words, postings, strict=True)):
+            idf = self.searcher.idf(field, word)
+            kept: dict[int, set[int]] = {}
+            for docnum, weight, value in zip(ids, weights, values, strict=True):
+                if docnum not in candidates or (starts is not None and docnum not in starts):
+                    continue
+                positions = {position - offset for position in field_format.decode_positions(value)}
+                if starts is not None:
+                    positions &= starts[docnum]
+                if positions:
+                    kept[docnum] = positions
+                    totals[docnum] = totals.get(docnum, 0.0) + idf * ((weight * k1p) / (weight + norms[docnum]))
+            starts = kept
+            if not starts:
+                return {}
+        assert starts is not None
+        for scores in pair_scores:
+            for docnum in starts:
+                totals[docnum] += scores[docnum]
+        return {docnum: totals[docnum] for docnum in starts}
+
+    def scores(self, query: wq.Query) -> dict[int, float]:
+        """The score of each document ``query`` matches (:func:`quick` queries only)."""
+        if isinstance(query, ExactPhrase):
+            return self.phrase_scores(query)
+        if isinstance(query, wq.Term):
+            return self.term_scores(query.fieldname, query.text)
+        parts = [self.scores(child) for child in query.subqueries]
+        if isinstance(query, wq.And):
+            parts.sort(key=len)
+            found = parts[0]
+            for part in parts[1:]:
+                found = {docnum: score + part[docnum] for docnum, score in found.items() if docnum in part}
+            return found
+        union: dict[int, float] = {}
+        for part in parts:
+            for docnum, score in part.items():
+                union[docnum] = union.get(docnum, 0.0) + score
+        return union
+
+    def top(self, query: wq.Query, limit: int | None) -> tuple[list[tuple[str, float]], int]:
+        """The best ``limit`` (article id, score) pairs of the documents ``query`` matches, and how many match."""
+        scores = self.scores(query)
         key = _best_first
         best = sorted(scores.items(), key=key) if limit is None else heapq.nsmallest(limit, scores.items(), key=key)
         article_ids = self.article_ids()

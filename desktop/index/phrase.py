@@ -17,6 +17,8 @@ from whoosh.matching.binary import IntersectionMatcher
 from whoosh.query.spans import SpanWrappingMatcher
 from whoosh.util import make_binary_tree
 
+from desktop.index.analysis import pair_terms
+
 
 class PositionsMatcher(SpanWrappingMatcher):  # type: ignore[misc]
     """Documents of ``child`` (the intersection) where the ``words`` matchers stand one after another."""
@@ -47,30 +49,30 @@ class PositionsMatcher(SpanWrappingMatcher):  # type: ignore[misc]
 
 
 class ExactPhrase(wq.Phrase):  # type: ignore[misc]
-    """``words`` (index terms) next to each other in ``fieldname``; documents must also hold ``required``."""
+    """``words`` (index terms) next to each other in ``fieldname``; in ``text``, with their common pairs."""
 
-    def __init__(self, fieldname: str, words: Sequence[str], required: Sequence[wq.Term] = ()) -> None:
-        super().__init__(fieldname, list(words))
-        self.required = list(required)
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, ExactPhrase) and super().__eq__(other) and self.required == other.required
-
-    def __hash__(self) -> int:
-        return hash((super().__hash__(), tuple(self.required)))
+    def pairs(self, schema: Any) -> list[str]:
+        """The ``pairs`` terms this phrase holds, by the common words of the index searched."""
+        if self.fieldname != "text" or "pairs" not in schema.names():
+            return []
+        return pair_terms(self.words, schema["pairs"].analyzer.common)
 
     def matcher(self, searcher: Any, context: Any = None) -> Any:
         reader = searcher.reader()
         field = searcher.schema[self.fieldname] if self.fieldname in searcher.schema.names() else None
         if field is None or not field.format or not field.format.supports("positions"):
             return matching.NullMatcher()
+        pairs = self.pairs(searcher.schema)
+        if len(self.words) == 2 and pairs:
+            return wq.Term("pairs", pairs[0]).matcher(searcher, context)  # the pair term is the phrase
+        required = [wq.Term("pairs", pair) for pair in pairs]
         sized = []
         for word in self.words:
             if (self.fieldname, word) not in reader:
                 return matching.NullMatcher()
             sized.append((reader.doc_frequency(self.fieldname, word), wq.Term(self.fieldname, word).matcher(searcher, context)))
         words = [matcher for _size, matcher in sized]
-        for query in self.required:
+        for query in required:
             if (query.fieldname, query.text) not in reader:
                 return matching.NullMatcher()
             sized.append((reader.doc_frequency(query.fieldname, query.text), query.matcher(searcher, context)))

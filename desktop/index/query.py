@@ -6,7 +6,6 @@ a plain search for its words and says so in one line.
 
 from __future__ import annotations
 
-import itertools
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -15,7 +14,7 @@ from typing import Literal
 from whoosh import query as wq
 
 from desktop.core.text import fold
-from desktop.index.analysis import FOLDED_PREFIX, WORD, analyse, exact_form, pair_term
+from desktop.index.analysis import FOLDED_PREFIX, WORD, analyse, exact_form
 from desktop.index.phrase import ExactPhrase
 
 LeafKind = Literal["term", "phrase", "exact", "wildcard", "fuzzy"]
@@ -449,16 +448,6 @@ def _wildcard(pattern: str) -> wq.Query:
     return wq.Wildcard("words", pattern)
 
 
-def _phrase(field_name: str, terms: Sequence[str]) -> wq.Query:
-    """A phrase; in ``text``, neighbouring common words are looked up as one ``pairs`` term first."""
-    if field_name != "text":
-        return ExactPhrase(field_name, terms)
-    pairs = [wq.Term("pairs", term) for term in (pair_term(a, b) for a, b in itertools.pairwise(terms)) if term]
-    if len(terms) == 2 and pairs:
-        return pairs[0]  # the pair term is the phrase
-    return ExactPhrase(field_name, terms, required=pairs)
-
-
 def _compile_leaf(leaf: Leaf) -> wq.Query:
     # ``words`` holds each word as written (lower-case) and, when folding changes it, folded after "~"
     if leaf.kind == "exact":
@@ -480,7 +469,7 @@ def _compile_leaf(leaf: Leaf) -> wq.Query:
     field_name = INDEX_FIELDS.get(leaf.field, leaf.field) if leaf.field else "text"
     if len(terms) == 1:
         return wq.Term(field_name, terms[0])
-    return _phrase(field_name, terms)
+    return ExactPhrase(field_name, terms)
 
 
 def compile_query(node: Node) -> wq.Query:

@@ -7,13 +7,13 @@ from whoosh.formats import Existence
 
 from desktop.core.models import ArticleText
 from desktop.core.text import fold, visible_text
-from desktop.index.analysis import SECTION, news_analyzer, pairs_analyzer, words_analyzer
+from desktop.index.analysis import COMMON_STEMS, SECTION, news_analyzer, pairs_analyzer, words_analyzer
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 UNDATED_LAST = "~"  # sorts after every ISO date
 
 
-def build_schema() -> Schema:
+def build_schema(common: frozenset[str] = COMMON_STEMS) -> Schema:
     """``text`` holds all an article's words (title first, weighing double) for queries without a field;
     ``title``, ``note``, ``annotation``, ``tagwords`` and ``place`` answer queries with one. ``words``
     holds each word as written and folded (exact, wildcard, fuzzy); ``pairs`` neighbouring common words."""
@@ -27,7 +27,7 @@ def build_schema() -> Schema:
         tagwords=TEXT(analyzer=analyzer, phrase=False),
         place=TEXT(analyzer=analyzer, phrase=True),
         words=FieldType(Existence(), words_analyzer(), scorable=True),
-        pairs=FieldType(Existence(), pairs_analyzer(), scorable=True),
+        pairs=FieldType(Existence(), pairs_analyzer(common), scorable=True),
         agency=ID(sortable=True),
         tag=KEYWORD(commas=True, scorable=False),
         cluster=ID(sortable=True),

@@ -9,7 +9,9 @@ import pytest
 from whoosh import query as wq
 
 from desktop.index.engine import ArticleIndex
-from desktop.index.fastscore import BlockScorer, terms_of
+from desktop.index.fastscore import quick
+from desktop.index.phrase import ExactPhrase
+from desktop.index.query import stems
 from desktop.library import Library
 from tests.stories import write_stories
 
@@ -41,9 +43,8 @@ def whoosh_answer(index: ArticleIndex, query: wq.Query) -> list[tuple[int, float
 def quick_answer(index: ArticleIndex, query: wq.Query, limit: int | None = None) -> tuple[list[tuple[int, float]], int]:
     scorer = index.block_scorer
     assert scorer is not None
-    found = terms_of(query)
-    assert found is not None
-    best, total = scorer.top(*found, limit)
+    assert quick(query)
+    best, total = scorer.top(query, limit)
     return [(int(article_id), score) for article_id, score in best], total
 
 
@@ -51,7 +52,7 @@ def same(ours: list[tuple[int, float]], theirs: list[tuple[int, float]]) -> None
     assert len(ours) == len(theirs)
     assert [score for _id, score in ours] == pytest.approx([score for _id, score in theirs], rel=1e-9)
     # equal scores may come in either order; everything else in Whoosh's
-    assert sorted(ours, key=lambda hit: (-round(hit[1], 9), hit[0])) == sorted(theirs, key=lambda hit: (-round(hit[1], 9), hit[0]))
+    assert sorted((-round(score, 9), hit) for hit, score in ours) == sorted((-round(score, 9), hit) for hit, score in theirs)
 
 
 def test_the_index_under_test_has_segments_and_deletions(index: ArticleIndex) -> None:
@@ -91,13 +92,34 @@ def test_the_top_few_are_whooshs_top_few(index: ArticleIndex) -> None:
     same(ours, theirs[:5])
 
 
-def test_only_terms_of_one_field_take_the_quick_way() -> None:
-    assert terms_of(wq.Term("text", "a")) == ("text", ["a"])
-    assert terms_of(wq.And([wq.Term("text", "a"), wq.Term("text", "b")])) == ("text", ["a", "b"])
-    assert terms_of(wq.And([wq.Term("text", "a"), wq.Term("title", "b")])) is None
-    assert terms_of(wq.Or([wq.Term("text", "a"), wq.Term("text", "b")])) is None
-    assert terms_of(wq.Phrase("text", ["a", "b"])) is None
-    assert BlockScorer is not None
+def test_phrases_and_either_or_score_as_whoosh_scores_them(index: ArticleIndex) -> None:
+    reader = index.searcher.reader()
+    common = [text.decode() for _count, text in sorted(reader.most_frequent_terms("text", number=30), reverse=True)]
+    # phrases as the stories have them: runs of two to four words from a few articles
+    runs = [stems(words.split()) for words in ("at the meeting on", "to discuss cooperation", "the plan", "fishing fleets", "said the plan")]
+    queries: list[wq.Query] = [ExactPhrase("text", run) for run in runs]
+    queries += [
+        ExactPhrase("text", ["nosuchword", "the"]),
+        ExactPhrase("title", runs[3]),
+        wq.Or([ExactPhrase("text", runs[0]), wq.Term("text", common[5])]),
+        wq.And([wq.Or([wq.Term("text", common[3]), wq.Term("text", common[4])]), ExactPhrase("text", runs[1])]),
+    ]
+    matched = 0
+    for query in queries:
+        theirs = whoosh_answer(index, query)
+        ours, total = quick_answer(index, query)
+        same(ours, theirs)
+        assert total == len(theirs)
+        matched += bool(theirs)
+    assert matched >= 5
+
+
+def test_what_takes_the_quick_way() -> None:
+    assert quick(wq.Term("text", "a"))
+    assert quick(wq.And([wq.Term("text", "a"), wq.Or([wq.Term("title", "b"), ExactPhrase("text", ["a", "b"])])]))
+    assert not quick(wq.And([wq.Term("text", "a"), wq.Not(wq.Term("text", "b"))]))
+    assert not quick(wq.Prefix("words", "a"))
+    assert not quick(wq.Term("text", "a", boost=2.0))
 
 
 def test_search_through_the_library_gives_the_same_hits_either_way(tmp_path: Path) -> None:

@@ -96,7 +96,8 @@ def test_phrases_and_either_or_score_as_whoosh_scores_them(index: ArticleIndex) 
     reader = index.searcher.reader()
     common = [text.decode() for _count, text in sorted(reader.most_frequent_terms("text", number=30), reverse=True)]
     # phrases as the stories have them: runs of two to four words from a few articles
-    runs = [stems(words.split()) for words in ("at the meeting on", "to discuss cooperation", "the plan", "fishing fleets", "said the plan")]
+    phrases = ("at the meeting on", "to discuss cooperation", "the plan", "fishing fleets", "said the plan")
+    runs = [stems(words.split()) for words in phrases]
     queries: list[wq.Query] = [ExactPhrase("text", run) for run in runs]
     queries += [
         ExactPhrase("text", ["nosuchword", "the"]),

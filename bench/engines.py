@@ -85,16 +85,15 @@ def make_queries(archive: Path, per_kind: int, seed: int = 7) -> dict[str, list[
     return queries
 
 
-def fts5_match(query: str) -> str:
-    """The FTS5 form of one of our benchmark queries: each word quoted, phrases kept, names as phrases."""
-    if query.startswith("title:"):
+def fts5_match(query: str, kind: str) -> str:
+    """The FTS5 form of one of our benchmark queries: each word quoted, phrases and names as phrases."""
+    if kind == "field":
         return f'title : "{query.removeprefix("title:")}"'
-    if query.startswith('"'):
+    if kind in ("phrase2", "phrase3"):
         return query
-    words = query.split()
-    if len(words) > 2 or any(not word.isascii() for word in words) or query[0].isupper():
-        return '"' + " ".join(words) + '"'  # a name: our variant table matches it as a phrase
-    return " AND ".join(f'"{word}"' for word in words)
+    if kind == "name":  # our name variants match the name's spellings as phrases
+        return '"' + query + '"'
+    return " AND ".join(f'"{word}"' for word in query.split())
 
 
 # building ---------------------------------------------------------------------------------------------
@@ -188,12 +187,12 @@ def search_fts5(database: Path, queries: dict[str, list[str]], passes: int) -> d
         for kind in KINDS:
             for query in queries[kind]:
                 start = time.perf_counter()
-                connection.execute(top, (fts5_match(query),)).fetchall()
-                connection.execute("SELECT count(*) FROM articles WHERE articles MATCH ?", (fts5_match(query),)).fetchone()
+                connection.execute(top, (fts5_match(query, kind),)).fetchall()
+                connection.execute("SELECT count(*) FROM articles WHERE articles MATCH ?", (fts5_match(query, kind),)).fetchone()
                 times[kind].append((time.perf_counter() - start) * 1000)
     for kind in KINDS:
         for query in queries[kind]:
-            rows = connection.execute("SELECT rowid FROM articles WHERE articles MATCH ?", (fts5_match(query),)).fetchall()
+            rows = connection.execute("SELECT rowid FROM articles WHERE articles MATCH ?", (fts5_match(query, kind),)).fetchall()
             ids[kind].append(sorted(row[0] for row in rows))
     connection.close()
     return {"times": times, "ids": ids, "peak_mb": peak_rss_mb()}

@@ -1156,9 +1156,13 @@ class Library:
             with self._read() as session:
                 return repo.facet_counts(session, meta)
         self._require_index()
-        raw = self._index.search(parsed, limit=1, facets=True)
+        found = None if self.read_only else self._index.matching_ids(parsed)
+        if found is not None:  # counted in memory: a word in most of 100,000 articles takes milliseconds
+            counts = self._meta_columns().facet_counts(set(found))
+        else:
+            counts = self._index.search(parsed, limit=1, facets=True).facets
         with self._read() as session:
-            return self._facet_labels(session, raw.facets)
+            return self._facet_labels(session, counts)
 
     def hit_spans(self, article_id: int, query: str) -> list[tuple[int, int]]:
         """Every hit of ``query`` in the article's clean text, for the reader to step through (n of N)."""

@@ -324,3 +324,16 @@ def test_operator_soup_never_raises(corpus: tuple[Library, dict[str, int]], word
     library, _ids = corpus
     library.search(" ".join(words), limit=5)
     library.search("".join(words), limit=5)
+
+
+@pytest.mark.parametrize("query", ["the", "party", '"the party"', "port OR harbour", "Nguyen Phu Trong", "delegation visit"])
+def test_facets_counted_the_quick_way_are_the_index_s_own(corpus: tuple[Library, dict[str, int]], query: str) -> None:
+    library, _ids = corpus
+    quick = library.facets(query)
+    parsed = library.parse(query)
+    assert library._index.matching_ids(parsed) is not None, "this query should take the quick way"
+    counted = library._index.search(parsed, limit=1, facets=True).facets
+    with library._read() as session:
+        slow = library._facet_labels(session, counted)
+    assert quick == slow
+    assert any(quick.values()) or not library.search(query).hits

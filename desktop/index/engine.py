@@ -256,6 +256,18 @@ class ArticleIndex:
                 counts[name] = sorted(pairs, key=lambda pair: (-pair[1], pair[0]))
         return RawResults(hits=hits, total=results.estimated_length(), facets=counts, expansions=self._expansions(parsed))
 
+    def matching_ids(self, parsed: ParsedQuery) -> list[int] | None:
+        """Every article ``parsed`` matches, the quick way; None when it cannot go the quick way."""
+        if parsed.tree is None:
+            return []
+        with self._lock:
+            query = compile_query(parsed.tree)
+            scorer = self.block_scorer if quick(query) else None
+            if scorer is None:
+                return None
+            article_ids = scorer.article_ids()
+            return [int(article_ids[docnum]) for docnum in scorer.scores(query)]
+
     def similar(self, text: str, *, exclude: Iterable[int], limit: int) -> list[RawHit]:
         """Articles that share the most telling words of ``text``, leaving out ``exclude``."""
         with self._lock:

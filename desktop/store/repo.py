@@ -447,6 +447,21 @@ class MetaColumns:
     by_cluster: dict[str, set[int]]
     by_tag: dict[str, set[int]]  # folded tag paths and their parents, from articles and their annotations
     dates: list[tuple[str, int]]  # (date key, id), sorted
+    by_year: dict[str, set[int]]
+
+    def facet_counts(self, ids: set[int]) -> dict[str, list[tuple[str, int]]]:
+        """How many of ``ids`` have each agency (folded), year, tag path (folded) and cluster, most first."""
+
+        def ranked(index: dict[str, set[int]]) -> list[tuple[str, int]]:
+            pairs = ((value, len(members & ids)) for value, members in index.items())
+            return sorted(((value, count) for value, count in pairs if count), key=lambda pair: (-pair[1], pair[0]))
+
+        return {
+            "agency": ranked(self.by_agency),
+            "year": ranked(self.by_year),
+            "cluster": ranked(self.by_cluster),
+            "tag": ranked(self.by_tag),
+        }
 
     def matching(self, node: MetaFilter) -> set[int]:
         """The ids passing a filter, by set operations (the same answers as the SQL of ``browse_ids``)."""
@@ -497,7 +512,11 @@ def meta_columns(session: Session) -> MetaColumns:
         parts = [fold(part.strip()) for part in name.split("/")]
         for depth in range(1, len(parts) + 1):
             by_tag.setdefault("/".join(parts[:depth]), set()).add(article_id)
-    return MetaColumns(frozenset(ids), by_agency, by_cluster, by_tag, sorted(dates))
+    by_year: dict[str, set[int]] = {}
+    for key, article_id in dates:
+        if key[:4].isdigit():  # a month-day without a year ("-07-03") has no year
+            by_year.setdefault(key[:4], set()).add(article_id)
+    return MetaColumns(frozenset(ids), by_agency, by_cluster, by_tag, sorted(dates), by_year)
 
 
 def facet_counts(session: Session, where: MetaFilter | None) -> dict[str, list[tuple[str, int]]]:

@@ -102,6 +102,7 @@ def import_archive(files: Path, archive: Path) -> dict[str, float]:
 
     start = time.perf_counter()
     with Library.open(archive) as library:
+        library.write_index_in_child_process()  # as the window and the command line import
         report = library.import_paths([files])
         imported = report.count("imported")
     import_s = time.perf_counter() - start

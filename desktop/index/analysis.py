@@ -37,8 +37,9 @@ FOLDED_PREFIX = "~"
 _CACHE_LIMIT = 500_000
 #: A stem in this share of an archive's articles is common: a phrase of such words is checked through
 #: its pairs, since checking positions would take in too many articles.
-COMMON_SHARE = 0.04
+COMMON_SHARE = 0.10
 COMMON_MIN_SAMPLE = 500
+COMMON_MORE = 300  # at most this many stems beyond the shipped list: every pair of them is a term
 
 
 class Forms(NamedTuple):
@@ -215,7 +216,8 @@ def common_stems(texts: Iterable[str], share: float = COMMON_SHARE) -> frozenset
         seen += 1
     if seen < COMMON_MIN_SAMPLE:
         return COMMON_STEMS
-    return COMMON_STEMS | frozenset(stem for stem, count in counts.items() if count >= share * seen)
+    frequent = [stem for stem, count in counts.most_common() if count >= share * seen and stem not in COMMON_STEMS]
+    return COMMON_STEMS | frozenset(frequent[:COMMON_MORE])
 
 
 def news_analyzer() -> Any:

@@ -13,6 +13,9 @@ pinned whoosh-reloaded 2.7.5; :func:`supported` says when a searcher is made of 
 from __future__ import annotations
 
 import heapq
+from bisect import bisect_right
+from itertools import accumulate
+from collections.abc import Sequence
 from typing import Any
 
 from whoosh import query as wq
@@ -50,6 +53,7 @@ class BlockScorer:
         self.b: float = weighting.B if isinstance(weighting, BM25F) else 0.75
         self._norms: dict[str, list[float]] = {}
         self._ids: list[str] | None = None
+        self._memo: dict[tuple[str, str], tuple[list[int], list[float], list[Any]]] = {}
 
     @staticmethod
     def supported(searcher: Any) -> bool:
@@ -86,8 +90,16 @@ class BlockScorer:
             self._ids = ids
         return self._ids
 
-    def postings(self, field: str, term: str, *, values: bool = False) -> tuple[list[int], list[float], list[Any]]:
-        """Document numbers and weights (and values, if asked) of ``term``, deleted documents left out."""
+    def postings(
+        self, field: str, term: str, *, values: bool = False, wanted: Sequence[int] | None = None
+    ) -> tuple[list[int], list[float], list[Any]]:
+        """Document numbers and weights (and values, if asked) of ``term``, deleted documents left out.
+
+        ``wanted`` (sorted document numbers): blocks holding none of them are not even decompressed.
+        """
+        key = (field, term)
+        if not values and wanted is None and key in self._memo:
+            return self._memo[key]
         ids: list[int] = []
         weights: list[float] = []
         found_values: list[Any] = []
@@ -100,10 +112,21 @@ class BlockScorer:
             if not isinstance(matcher, W3LeafMatcher):
                 raise TypeError(f"unexpected postings reader {type(matcher).__name__}")
             deleted = reader.deleted_docs_set
+            block_low = -1  # the block holds documents after the last one's highest, up to its own highest
             while matcher.is_active():
-                matcher._read_ids()
+                if wanted is not None:
+                    first = bisect_right(wanted, block_low + offset)
+                    if first == len(wanted):
+                        break
+                    block_low = matcher._maxid
+                    if wanted[first] > block_low + offset:
+                        matcher._next_block()
+                        continue
+                matcher._read_data()
+                raw_ids = matcher._data[0]  # steps between ids unless stored as bytes (Whoosh adds them up in Python)
+                block_ids = raw_ids if matcher._byteids else list(accumulate(raw_ids))
                 matcher._read_weights()
-                block_ids, block_weights = matcher._ids, matcher._weights
+                block_weights = matcher._weights
                 block_values = None
                 if values:
                     matcher._read_values()
@@ -119,68 +142,76 @@ class BlockScorer:
                 if block_values is not None:
                     found_values.extend(block_values)
                 matcher._next_block()
+        if not values and wanted is None:
+            self._memo[key] = (ids, weights, found_values)
         return ids, weights, found_values
 
-    def term_scores(self, field: str, term: str) -> dict[int, float]:
-        """BM25F of ``term`` in each document holding it, as Whoosh's scorer computes it."""
-        ids, weights, _values = self.postings(field, term)
-        if not ids:
-            return {}
+    def _bm25(self, field: str, term: str, ids: Sequence[int], weights: Sequence[float]) -> dict[int, float]:
         norms = self.norms(field)
         idf = self.searcher.idf(field, term)
         k1p = self.k1 + 1
         return {docnum: idf * ((w * k1p) / (w + norms[docnum])) for docnum, w in zip(ids, weights, strict=True)}
 
+    def term_scores(self, field: str, term: str) -> dict[int, float]:
+        """BM25F of ``term`` in each document holding it, as Whoosh's scorer computes it."""
+        ids, weights, _values = self.postings(field, term)
+        return self._bm25(field, term, ids, weights) if ids else {}
+
     def phrase_scores(self, phrase: ExactPhrase) -> dict[int, float]:
-        """Documents where the phrase's words stand one after another, scored as the phrase's matcher is."""
+        """Documents where the phrase's words stand one after another, scored as the phrase's matcher is.
+
+        Candidates come from the phrase's common pairs (short lists) or its scarcest word; each word's
+        positions are then read only in the blocks that still hold a candidate, scarcest word first.
+        """
         field, words = phrase.fieldname, list(phrase.words)
         pairs = phrase.pairs(self.searcher.schema)
         if len(words) == 2 and pairs:
             return self.term_scores("pairs", pairs[0])
-        norms = self.norms(field)
-        k1p = self.k1 + 1
-        postings = [self.postings(field, word, values=True) for word in words]
-        if any(not ids for ids, _weights, _values in postings):
+        frequency = [self.searcher.doc_frequency(field, word) for word in words]
+        if not all(frequency):
             return {}
-        pair_scores = [self.term_scores("pairs", pair) for pair in pairs]
-        candidates = set(postings[0][0])
-        for ids, _weights, _values in postings[1:]:
-            candidates.intersection_update(ids)
-        for scores in sorted(pair_scores, key=len):
-            candidates.intersection_update(scores)
-        if not candidates:
-            return {}
+        pair_scores = sorted((self.term_scores("pairs", pair) for pair in pairs), key=len)
+        if pair_scores:
+            candidates = set(pair_scores[0])
+            for scores in pair_scores[1:]:
+                candidates.intersection_update(scores)
+        else:
+            candidates = set(self.postings(field, words[frequency.index(min(frequency))])[0])
         field_format = self.searcher.schema[field].format
         starts: dict[int, set[int]] | None = None
-        totals: dict[int, float] = {}
-        for offset, (word, (ids, weights, values)) in enumerate(zip(words, postings, strict=True)):
-            idf = self.searcher.idf(field, word)
+        word_scores: list[dict[int, float]] = []
+        for place in sorted(range(len(words)), key=lambda i: frequency[i]):
+            if not candidates:
+                return {}
+            ids, weights, values = self.postings(field, words[place], values=True, wanted=sorted(candidates))
             kept: dict[int, set[int]] = {}
-            for docnum, weight, value in zip(ids, weights, values, strict=True):
-                if docnum not in candidates or (starts is not None and docnum not in starts):
+            for docnum, value in zip(ids, values, strict=True):
+                if docnum not in candidates:
                     continue
-                positions = {position - offset for position in field_format.decode_positions(value)}
+                positions = {position - place for position in field_format.decode_positions(value)}
                 if starts is not None:
                     positions &= starts[docnum]
                 if positions:
                     kept[docnum] = positions
-                    totals[docnum] = totals.get(docnum, 0.0) + idf * ((weight * k1p) / (weight + norms[docnum]))
+            word_scores.append(self._bm25(field, words[place], ids, weights))
             starts = kept
-            if not starts:
-                return {}
-        assert starts is not None
-        for scores in pair_scores:
-            for docnum in starts:
-                totals[docnum] += scores[docnum]
-        return {docnum: totals[docnum] for docnum in starts}
+            candidates = set(kept)
+        return {docnum: sum(scores[docnum] for scores in (*word_scores, *pair_scores)) for docnum in candidates}
 
     def scores(self, query: wq.Query) -> dict[int, float]:
         """The score of each document ``query`` matches (:func:`quick` queries only)."""
+        self._memo.clear()  # postings read once per query (name variants repeat words), not kept after
+        try:
+            return self._scores(query)
+        finally:
+            self._memo.clear()
+
+    def _scores(self, query: wq.Query) -> dict[int, float]:
         if isinstance(query, ExactPhrase):
             return self.phrase_scores(query)
         if isinstance(query, wq.Term):
             return self.term_scores(query.fieldname, query.text)
-        parts = [self.scores(child) for child in query.subqueries]
+        parts = [self._scores(child) for child in query.subqueries]
         if isinstance(query, wq.And):
             parts.sort(key=len)
             found = parts[0]

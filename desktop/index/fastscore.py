@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import heapq
 from bisect import bisect_right
-from itertools import accumulate
 from collections.abc import Sequence
+from itertools import accumulate
 from typing import Any
 
 from whoosh import query as wq

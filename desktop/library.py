@@ -1101,9 +1101,9 @@ class Library:
         self._require_index()
         raw = self._index.search(parsed, limit=SEARCH_LIMIT)
         ids = [hit.id for hit in raw.hits]
-        if sort in repo.SORT_COLUMNS:
-            with self._read() as session:
-                ids = repo.browse_ids(session, None, sort=sort, descending=descending, among=ids)
+        if sort in repo.SORT_COLUMNS:  # the column's order is kept in memory: the hits in that order
+            wanted = set(ids)
+            ids = [article_id for article_id in self._ordered_ids(None, sort, descending) if article_id in wanted]
         return Browse(ids=ids, total=max(raw.total, len(ids)), explanation=parsed.explanation, searched=True)
 
     def _ordered_ids(self, meta: MetaFilter | None, column: str, descending: bool) -> list[int]:

@@ -18,11 +18,14 @@ from pathlib import Path
 
 import pytest
 from alembic import command
+from PySide6.QtCore import QSettings
 
+from desktop.app import archive_opener
 from desktop.core.errors import ArchiveNotWritableError, DatabaseDamagedError, KnownError
 from desktop.library import Library
 from desktop.store.migrate import alembic_config
 from desktop.store.sqlite import create_sqlite_engine
+from desktop.ui.main_window import MainWindow
 from tests.reliability.faults_disk import cli, fill, records, remount, small_disk, used_bytes
 from tests.stories import write_stories
 
@@ -365,3 +368,28 @@ def _schema_and_rows(path: Path) -> tuple[str, list[tuple[object, ...]], list[tu
         tags = connection.execute("SELECT id, name FROM tags").fetchall()
     connection.close()
     return schema, version, tags
+
+
+def test_the_window_offers_the_newest_good_backup_for_a_damaged_database(
+    qtbot, archive_dir: Path, sample_dir: Path, tmp_path: Path
+) -> None:
+    name, count = _archive_with_a_backup(archive_dir, sample_dir)
+    _damage_pages(archive_dir / "archive.sqlite")
+    damaged = hashlib.sha256((archive_dir / "archive.sqlite").read_bytes()).hexdigest()
+    window = MainWindow(archive_opener(archive_dir), settings=QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: window.open_box is not None, timeout=20_000)
+    box = window.open_box
+    assert box is not None
+    assert "is damaged" in box.text()
+    assert hashlib.sha256((archive_dir / "archive.sqlite").read_bytes()).hexdigest() == damaged, "replaced before the user chose"
+    restore = next(button for button in box.buttons() if button.text() == f"Restore {name}")
+    with qtbot.waitSignal(window.view_updated, timeout=30_000):
+        restore.click()
+    assert window.model.rowCount() == count
+    assert window.library is not None
+    assert not window.library.read_only
+    kept = list((archive_dir / "backups").glob("damaged-*.sqlite"))
+    assert [hashlib.sha256(path.read_bytes()).hexdigest() for path in kept] == [damaged]
+    window.close()

@@ -93,7 +93,8 @@ def database_problems(path: Path, *, read_only: bool = False) -> list[str]:
     except sqlite3.DatabaseError as exc:
         if getattr(exc, "sqlite_errorname", "").startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")):
             return [str(exc)]
-        raise KnownError(f"Cannot open the archive's database {path}: {exc}") from exc
+        reason = storage_problem(exc)
+        raise KnownError(f"Cannot open the archive's database {path}: {reason + f' ({exc})' if reason else exc}") from exc
     return [row for row in rows if row != "ok"]
 
 

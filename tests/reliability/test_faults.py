@@ -80,7 +80,8 @@ def check_after_the_disk_has_room_again(disk: Path, archive: Path, ran: list[tup
         assert "internal error" not in err, f"{name}: {err[-1500:]}"
         assert "Traceback" not in err, f"{name}: {err[-1500:]}"
         if code == 2:
-            assert any(word in err for word in DISK_WORDS) or "cannot be changed" in err, f"{name}: {err[-800:]}"
+            # a disk message, or the plain consequence of an import the full disk stopped early
+            assert any(word in err for word in (*DISK_WORDS, "No article has id")), f"{name}: {err[-800:]}"
     status = {name: code for name, code, _ in ran}
     with Library.open(archive) as library:
         report = library.check()
@@ -128,7 +129,7 @@ def disk_full_sweep(tmp_path: Path, stories: Path, trials: int) -> dict[str, obj
         for trial in range(trials):
             leave = needed * (trial + 1) // (trials + 1)
             ran, _ = run_on_a_nearly_full_disk(disk, stories, leave)
-            hits = [name for name, code, _ in ran if code == 2]
+            hits = [name for name, code, err in ran if code == 2 and any(word in err for word in DISK_WORDS)]
             faults += len(hits)
             failed.update(hits)
             for _name, code, err in ran:

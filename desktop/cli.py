@@ -202,7 +202,10 @@ def _run(args: argparse.Namespace, output: _Output) -> int:
     with _open(args, output) as library:
         for notice in library.notices:
             output.note(notice)
-        library.daily_backup()
+        try:
+            library.daily_backup()
+        except KnownError as exc:  # the command itself may still succeed: say so, and go on
+            output.note(f"note: {exc}")
         if args.command == "import":
 
             def show(item: ImportOutcome) -> None:

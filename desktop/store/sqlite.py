@@ -51,7 +51,11 @@ def _canonical_json(value: Any) -> str:
 
 
 def backup_database(engine: Engine, destination: Path) -> None:
-    """Copy the live database to ``destination`` with SQLite's online backup API (consistent under writes)."""
+    """Copy the live database to ``destination`` with SQLite's online backup API (consistent under writes).
+
+    Raises:
+        OSError: the copy could not be written (a full disk, say); no partial copy is left.
+    """
     destination.parent.mkdir(parents=True, exist_ok=True)
     partial = destination.with_name(destination.name + ".part")
     raw = engine.raw_connection()
@@ -63,9 +67,15 @@ def backup_database(engine: Engine, destination: Path) -> None:
             source.backup(target)
         finally:
             target.close()
+        partial.replace(destination)
+    except sqlite3.Error as exc:
+        partial.unlink(missing_ok=True)
+        raise OSError(storage_problem(exc) or str(exc)) from exc
+    except OSError:
+        partial.unlink(missing_ok=True)
+        raise
     finally:
         raw.close()
-    partial.replace(destination)
 
 
 def integrity_problems(engine: Engine) -> list[str]:

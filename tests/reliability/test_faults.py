@@ -180,6 +180,26 @@ def test_a_full_disk_at_every_point_of_the_commands(tmp_path: Path, stories: Pat
     assert {"database write (import)", "index commit", "export csv file", "export json file"} <= set(stopped), stopped
 
 
+def test_a_backup_on_a_full_disk_fails_plainly_and_leaves_no_partial_copy(tmp_path: Path, sample_dir: Path) -> None:
+    with small_disk(tmp_path / "disk", "4m") as disk:
+        with Library.open(disk / "archive") as library:
+            library.import_paths([sample_dir])
+            filler = fill(disk, 64 * 1024)
+            with pytest.raises(KnownError, match="Could not write a backup"):
+                library.backup()
+            assert list((disk / "archive" / "backups").glob("*.part")) == []
+            filler.unlink()
+            assert library.backup().exists()
+            assert library.check().ok
+        for old in (disk / "archive" / "backups").iterdir():
+            old.unlink()  # so the CLI makes its daily backup, on a full disk
+        filler = fill(disk, 64 * 1024)
+        code, out, err = cli(disk / "archive", "list")
+        assert code == 0, err  # the daily backup failed with a note, and the command still ran
+        assert "note: Could not write a backup" in err
+        assert len(out.splitlines()) == 5
+
+
 def test_a_file_size_limit_stops_an_import_cleanly_and_keeps_what_was_committed(tmp_path: Path, stories: Path) -> None:
     """RLIMIT_FSIZE (no root needed): the database's write-ahead log cannot grow past 300 kB."""
     archive = tmp_path / "archive"

@@ -1325,7 +1325,8 @@ def _migrate(engine: Engine, folder: ArchiveFolder) -> list[str]:
     try:
         migrate.upgrade(engine)
     except Exception as exc:
-        raise KnownError(f"Could not upgrade the archive (nothing was changed): {exc}") from exc
+        what = "upgrade the archive (nothing was changed)" if has_tables else "create the archive's tables"
+        raise KnownError(f"Could not {what}: {storage_problem(exc) or exc}") from exc
     return notices
 
 

@@ -95,7 +95,7 @@ def fault_kind(command: str, err: str) -> str:
         return "index commit"
     if "Could not write" in err:
         return f"{command} file"
-    if "Cannot open the archive" in err:
+    if "Cannot open the archive" in err or "Could not create the archive" in err:
         return "opening"
     return "other"
 

@@ -11,7 +11,7 @@ one whole), nothing later is there, exports are absent or complete, the index ho
 store's ids, and ``check`` passes. Then the driver resumes, until the plan is finished; then a new
 archive. It prints one JSON summary line: kill points survived, where they landed, and any problems.
 
-Forking (instead of starting a new interpreter each time) keeps a kill point at about a tenth of a
+Forking (instead of starting a new interpreter each time) keeps a kill point, with its check, under half a
 second, so a thousand of them fit in minutes. Every child reseeds ``random``: Whoosh names its
 segments with it, and two children forked from the same state would otherwise pick the same names.
 """

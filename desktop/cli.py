@@ -21,7 +21,7 @@ import platformdirs
 
 from desktop import __version__
 from desktop.archive_folder import APP_NAME, default_archive_dir
-from desktop.core.errors import ArchiveLockedError, KnownError
+from desktop.core.errors import ArchiveLockedError, DatabaseDamagedError, KnownError
 from desktop.core.models import ImportOutcome
 from desktop.library import SORT_ORDERS, Library, open_default_archive
 
@@ -177,6 +177,11 @@ def _open(args: argparse.Namespace, output: _Output) -> Library:
         if archive is None:
             return open_default_archive(progress=progress)
         return Library.open(archive, progress=progress)
+    except DatabaseDamagedError:
+        if args.command != "backups" or args.action != "restore":
+            raise
+        args.restored = True  # the damaged database is set aside and the backup put in its place while opening
+        return Library.open(archive or default_archive_dir(), progress=progress, restore=args.name)
     except ArchiveLockedError as exc:
         if args.command not in READ_ONLY_COMMANDS:
             raise
@@ -197,7 +202,10 @@ def _run(args: argparse.Namespace, output: _Output) -> int:
     with _open(args, output) as library:
         for notice in library.notices:
             output.note(notice)
-        library.daily_backup()
+        try:
+            library.daily_backup()
+        except KnownError as exc:  # the command itself may still succeed: say so, and go on
+            output.note(f"note: {exc}")
         if args.command == "import":
 
             def show(item: ImportOutcome) -> None:
@@ -259,7 +267,8 @@ def _run(args: argparse.Namespace, output: _Output) -> int:
             return EXIT_OK
         if args.command == "backups":
             if args.action == "restore":
-                library.restore_backup(args.name, progress=_progress_printer(output.err))
+                if not getattr(args, "restored", False):
+                    library.restore_backup(args.name, progress=_progress_printer(output.err))
                 output.note(f"restored {args.name}; the previous database is kept in backups/")
                 return EXIT_OK
             for name, size, when in library.backups():

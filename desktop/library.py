@@ -19,10 +19,10 @@ from importlib import resources
 from pathlib import Path
 
 from sqlalchemy import Engine
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from desktop.archive_folder import ArchiveFolder, ArchiveLock, default_archive_dir
+from desktop.archive_folder import ArchiveFolder, ArchiveLock, default_archive_dir, put_backup_in_place, refuse_damaged
 from desktop.core.anchoring import Anchor, anchor_at, reanchor
 from desktop.core.errors import ArticleNotFoundError, KnownError, ReadOnlyArchiveError
 from desktop.core.models import (
@@ -70,7 +70,7 @@ from desktop.ingest.similarity import NEAR_DUPLICATE_THRESHOLD, band_keys, signa
 from desktop.ingest.structure import NotAnArticleError, parse_article, parse_iso_date
 from desktop.store import journal, migrate, repo
 from desktop.store.journal import Edit
-from desktop.store.sqlite import backup_database, create_sqlite_engine, integrity_problems
+from desktop.store.sqlite import backup_database, create_sqlite_engine, integrity_problems, storage_problem
 
 log = logging.getLogger(__name__)
 
@@ -86,6 +86,10 @@ DAY_S = 24 * 3600  # the most search results the table lists
 #: search orders: relevance, date (oldest first), -date (newest first), title
 SORT_ORDERS: tuple[str, ...] = tuple(SORTS)
 REPORT_LIMIT = 20
+_INDEX_NOT_WRITTEN = (
+    "Could not update the search index ({reason}). Everything is saved in the archive; "
+    "the index catches up when the archive is next opened with space to write it."
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,19 +141,30 @@ class Library:
 
     # opening and closing ----------------------------------------------------------------------------
     @classmethod
-    def open(cls, root: Path, *, read_only: bool = False, progress: Progress | None = None, prepare_index: bool = True) -> Library:
+    def open(
+        cls,
+        root: Path,
+        *,
+        read_only: bool = False,
+        progress: Progress | None = None,
+        prepare_index: bool = True,
+        restore: str | None = None,
+    ) -> Library:
         """Open (creating if needed) the archive in ``root``, migrate it after a backup, and bring its index up to date.
 
         With ``prepare_index=False`` the index is left for :meth:`prepare_index`, so a window can show
-        the table first and catch the index up in the background.
+        the table first and catch the index up in the background. ``restore`` names a backup to put in
+        place of a database too damaged to open (the damaged file is moved into ``backups/``).
 
         Raises:
             ArchiveLockedError: another process holds the archive for writing.
+            DatabaseDamagedError: the database fails SQLite's integrity check; nothing was changed.
         """
         folder = ArchiveFolder(root)
         if read_only:
             if not folder.database.exists():
                 raise KnownError(f"There is no archive in {root}.")
+            refuse_damaged(folder, read_only=True)
             return cls._open_read_only(folder)
         try:
             root.mkdir(parents=True, exist_ok=True)
@@ -159,8 +174,10 @@ class Library:
         lock.acquire()
         engine: Engine | None = None
         try:
+            restored = [put_backup_in_place(folder, restore)] if restore else []
+            refuse_damaged(folder)
             engine = create_sqlite_engine(folder.database)
-            notices = _migrate(engine, folder)
+            notices = restored + _migrate(engine, folder)
             library = cls(
                 folder=folder, engine=engine, index=ArticleIndex(folder.index), patterns=load_patterns(folder.patterns), lock=lock
             )
@@ -169,10 +186,13 @@ class Library:
             if prepare_index:
                 library.prepare_index(progress)
             return library
-        except BaseException:
+        except BaseException as exc:
             if engine is not None:
                 engine.dispose()
             lock.release()
+            reason = storage_problem(exc) or (exc.strerror if isinstance(exc, OSError) else None)
+            if reason:  # a full or failing disk while opening: say so, not as a bug
+                raise KnownError(f"Cannot open the archive {root}: {reason}. Nothing saved in it was changed.") from exc
             raise
 
     @classmethod
@@ -215,6 +235,13 @@ class Library:
         try:
             with self._sessions() as session, session.begin():
                 yield session
+        except DBAPIError as exc:
+            reason = storage_problem(exc)
+            if reason is None:
+                raise
+            raise KnownError(
+                f"Could not save to the archive: {reason}. This change was not saved; everything saved before is kept."
+            ) from exc
         finally:
             self._orders.clear()  # any write may change what the table shows, and in which order
             self._columns = None
@@ -257,7 +284,10 @@ class Library:
             if queued is None:
                 return drained
             queue_ids, texts, deletes = queued
-            self._write_index(texts, deletes)
+            try:
+                self._write_index(texts, deletes)
+            except OSError as exc:
+                raise KnownError(_INDEX_NOT_WRITTEN.format(reason=exc.strerror or exc)) from exc
             self._forget_queued(queue_ids)
             drained += len(queue_ids)
 
@@ -355,7 +385,10 @@ class Library:
             if progress:
                 progress(done, all_, "indexing")
 
-        self._index.rebuild(batches(), total, report, common=common)
+        try:
+            self._index.rebuild(batches(), total, report, common=common)
+        except OSError as exc:
+            raise KnownError(_INDEX_NOT_WRITTEN.format(reason=exc.strerror or exc)) from exc
         if not self.read_only:
             with self._write() as session:
                 repo.delete_queue_through(session, last_queued)
@@ -915,6 +948,7 @@ class Library:
                 os.fsync(handle.fileno())
             partial.replace(path)
         except OSError as exc:
+            partial.unlink(missing_ok=True)
             raise KnownError(f"Could not write {path}: {exc.strerror or exc}. Nothing was left half written.") from exc
         return len(tables["articles"])
 
@@ -1368,7 +1402,8 @@ def _migrate(engine: Engine, folder: ArchiveFolder) -> list[str]:
     try:
         migrate.upgrade(engine)
     except Exception as exc:
-        raise KnownError(f"Could not upgrade the archive (nothing was changed): {exc}") from exc
+        what = "upgrade the archive (nothing was changed)" if has_tables else "create the archive's tables"
+        raise KnownError(f"Could not {what}: {storage_problem(exc) or exc}") from exc
     return notices
 
 

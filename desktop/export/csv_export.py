@@ -66,11 +66,15 @@ def write_csv(
         raise ValueError(f"{delimiter!r} cannot separate CSV fields")
     report = CsvReport(path)
     partial = path.with_name(path.name + ".part")
-    with partial.open("w", encoding="utf-8-sig" if bom else "utf-8", newline="") as handle:
-        write_rows(handle, records, columns, delimiter=delimiter, report=report)
-        handle.flush()
-        os.fsync(handle.fileno())
-    partial.replace(path)
+    try:
+        with partial.open("w", encoding="utf-8-sig" if bom else "utf-8", newline="") as handle:
+            write_rows(handle, records, columns, delimiter=delimiter, report=report)
+            handle.flush()
+            os.fsync(handle.fileno())
+        partial.replace(path)
+    except BaseException:
+        partial.unlink(missing_ok=True)  # a full disk, say: leave neither a half file nor the space it took
+        raise
     return report
 
 

@@ -179,14 +179,17 @@ class ArticleIndex:
                 done += len(batch)
                 if progress:
                     progress(done, total)
+            writer.commit()
+            (fresh / META_FILE).write_text(json.dumps({"schema_version": SCHEMA_VERSION}), encoding="utf-8")
         except BaseException:
-            writer.cancel()
+            # a full disk, say: drop the half-built index and go on searching the old one
+            with contextlib.suppress(Exception):
+                writer.cancel()
             ix.close()
             shutil.rmtree(fresh, ignore_errors=True)
+            self.open()
             raise
-        writer.commit()
         ix.close()
-        (fresh / META_FILE).write_text(json.dumps({"schema_version": SCHEMA_VERSION}), encoding="utf-8")
         if self.folder.exists():
             self.folder.rename(stale)
         fresh.rename(self.folder)

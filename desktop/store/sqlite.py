@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -10,10 +11,12 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import Session
 
+from desktop.core.errors import KnownError
+
 
 def create_sqlite_engine(path: Path, *, read_only: bool = False) -> Engine:
     """An engine on ``path`` in WAL mode with foreign keys on and real transactions (DDL included)."""
-    url = f"sqlite:///file:{path.as_posix()}?mode=ro&uri=true" if read_only else f"sqlite:///{path.as_posix()}"
+    url = f"sqlite:///file:{path.as_posix()}?{_read_only_options(path)}&uri=true" if read_only else f"sqlite:///{path.as_posix()}"
     # JSON columns are stored with sorted keys: the same value is always the same text (exports compare)
     engine = create_engine(url, connect_args={"timeout": 10}, json_serializer=_canonical_json)
 
@@ -37,12 +40,22 @@ def create_sqlite_engine(path: Path, *, read_only: bool = False) -> Engine:
     return engine
 
 
+def _read_only_options(path: Path) -> str:
+    """``mode=ro``, and ``immutable=1`` when the folder cannot be written (a read-only disk): SQLite can then
+    neither create the shared-memory file a WAL database needs nor have anyone else change the file."""
+    return "mode=ro" if os.access(path.parent, os.W_OK) else "mode=ro&immutable=1"
+
+
 def _canonical_json(value: Any) -> str:
     return json.dumps(value, sort_keys=True, ensure_ascii=False)
 
 
 def backup_database(engine: Engine, destination: Path) -> None:
-    """Copy the live database to ``destination`` with SQLite's online backup API (consistent under writes)."""
+    """Copy the live database to ``destination`` with SQLite's online backup API (consistent under writes).
+
+    Raises:
+        OSError: the copy could not be written (a full disk, say); no partial copy is left.
+    """
     destination.parent.mkdir(parents=True, exist_ok=True)
     partial = destination.with_name(destination.name + ".part")
     raw = engine.raw_connection()
@@ -54,9 +67,15 @@ def backup_database(engine: Engine, destination: Path) -> None:
             source.backup(target)
         finally:
             target.close()
+        partial.replace(destination)
+    except sqlite3.Error as exc:
+        partial.unlink(missing_ok=True)
+        raise OSError(storage_problem(exc) or str(exc)) from exc
+    except OSError:
+        partial.unlink(missing_ok=True)
+        raise
     finally:
         raw.close()
-    partial.replace(destination)
 
 
 def integrity_problems(engine: Engine) -> list[str]:
@@ -64,6 +83,45 @@ def integrity_problems(engine: Engine) -> list[str]:
     with engine.connect() as connection:
         rows = connection.execute(text("PRAGMA quick_check")).scalars().all()
     return [str(row) for row in rows if row != "ok"]
+
+
+def database_problems(path: Path, *, read_only: bool = False) -> list[str]:
+    """What ``PRAGMA quick_check`` finds wrong with the database file at ``path`` (a file it cannot read at all included).
+
+    Without ``read_only``, call it only while holding the archive's writer lock: opening the file
+    replays a leftover write-ahead log, as any writer would.
+    """
+    if not path.exists() or path.stat().st_size == 0:
+        return []
+    try:
+        target = path.absolute().as_uri() + "?" + _read_only_options(path) if read_only else str(path)
+        connection = sqlite3.connect(target, timeout=10, uri=read_only)
+        try:
+            rows = [str(row[0]) for row in connection.execute("PRAGMA quick_check")]
+        finally:
+            connection.close()
+    except sqlite3.DatabaseError as exc:
+        if getattr(exc, "sqlite_errorname", "").startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")):
+            return [str(exc)]
+        reason = storage_problem(exc)
+        raise KnownError(f"Cannot open the archive's database {path}: {reason + f' ({exc})' if reason else exc}") from exc
+    return [row for row in rows if row != "ok"]
+
+
+#: SQLite's error names for a disk that refuses writes, and what to tell the user
+_STORAGE_ERRORS = {
+    "SQLITE_FULL": "the disk is full",
+    "SQLITE_IOERR": "the disk could not be written",
+    "SQLITE_READONLY": "the archive cannot be written here",
+    "SQLITE_CANTOPEN": "the archive's files cannot be opened",
+}
+
+
+def storage_problem(exc: BaseException) -> str | None:
+    """The plain reason when ``exc`` is SQLite failing to write to the disk (full, read-only, I/O); None for anything else."""
+    orig = getattr(exc, "orig", exc)
+    name = getattr(orig, "sqlite_errorname", "") if isinstance(orig, sqlite3.Error) else ""
+    return next((reason for prefix, reason in _STORAGE_ERRORS.items() if name.startswith(prefix)), None)
 
 
 def defer_constraints(session: Session) -> None:

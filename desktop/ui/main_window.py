@@ -56,6 +56,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.core.errors import DatabaseDamagedError
 from desktop.core.models import AnnotationRecord, ArticleDetail, ArticleRow, ArticleSummary, ImportReport, NoteRecord
 from desktop.export.csv_export import ANNOTATION_COLUMNS, ARTICLE_COLUMNS
 from desktop.library import Browse, Library, Progress
@@ -132,8 +133,13 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._restore_layout()
         self.statusBar().showMessage(tr("Opening the archive…"))
+        self.damaged: DatabaseDamagedError | None = None
+        self.open_box: QMessageBox | None = None
         self.writes.submit(
-            lambda context: open_library(context.progress), on_result=self._opened, on_error=self._open_failed, on_progress=self._progress
+            lambda context: self._open_with(open_library, context),
+            on_result=self._opened,
+            on_error=self._open_failed,
+            on_progress=self._progress,
         )
 
     # building ---------------------------------------------------------------------------------------
@@ -378,6 +384,13 @@ class MainWindow(QMainWindow):
         else:
             self.show_bug(message)
 
+    def _open_with(self, open_library: OpenLibrary, context: Context) -> Library:
+        try:
+            return open_library(context.progress)
+        except DatabaseDamagedError as exc:
+            self.damaged = exc  # for _open_failed, which the error signal brings to the GUI thread after this
+            raise
+
     def _open_failed(self, message: str, known: bool) -> None:
         self.empty.setText(tr("The archive could not be opened."))
         self.statusBar().showMessage(tr("The archive could not be opened."))
@@ -386,7 +399,24 @@ class MainWindow(QMainWindow):
             return
         box = QMessageBox(QMessageBox.Icon.Warning, tr("Archive Browser"), message, parent=self)
         box.setTextFormat(Qt.TextFormat.PlainText)
+        damaged, self.damaged = self.damaged, None
+        if damaged is not None and damaged.backup:  # offer the newest good backup; nothing is replaced unless asked
+            restore = box.addButton(tr("Restore {name}").format(name=damaged.backup), QMessageBox.ButtonRole.AcceptRole)
+            box.addButton(QMessageBox.StandardButton.Close)
+            restore.clicked.connect(lambda: self.restore_damaged(damaged))
+        self.open_box = box
         box.open()
+
+    def restore_damaged(self, damaged: DatabaseDamagedError) -> None:
+        """Open the archive with the chosen backup in place of its damaged database (which is kept in backups/)."""
+        self.statusBar().showMessage(tr("Restoring {name}…").format(name=damaged.backup))
+
+        def work(context: Context) -> Library:
+            library = Library.open(damaged.root, restore=damaged.backup, progress=context.progress, prepare_index=False)
+            library.write_index_in_child_process()
+            return library
+
+        self.writes.submit(work, on_result=self._opened, on_error=self._open_failed, on_progress=self._progress)
 
     # searching and browsing -------------------------------------------------------------------------
     def focus_search(self) -> None:

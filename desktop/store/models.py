@@ -33,7 +33,7 @@ class Original(Base):
     sha256: Mapped[str] = mapped_column(String(64), index=True)
     data: Mapped[bytes] = mapped_column(LargeBinary)
     original_name: Mapped[str] = mapped_column(String(512))
-    source: Mapped[str] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(Text, index=True)
     encoding: Mapped[str] = mapped_column(String(64))
     size: Mapped[int] = mapped_column(Integer)
 

@@ -2,7 +2,7 @@
 
 Hypothesis, not atheris: its generation is random and shrinking, steered by ``target()`` towards inputs that
 give more structure (spans, long titles); it is not coverage-guided. The quick run is part of ``make test``,
-the long one of ``make stress``; the figures are in docs/reliability-input.md.
+the long one of ``make stress``; the figures are in docs/reliability.md.
 """
 
 from __future__ import annotations

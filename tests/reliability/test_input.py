@@ -329,7 +329,7 @@ def _child_import(tmp_path: Path, src: Path) -> dict[str, object]:
     assert result.returncode == 0, result.stderr
     figures: dict[str, object] = json.loads(result.stdout.splitlines()[-1])
     names = ", ".join(sorted(path.name for path in src.iterdir()))
-    print(f"\n{names}: {figures['seconds']:.1f} s, peak {figures['peak_mb']:.0f} MB")  # the figures docs/reliability-input.md cites
+    print(f"\n{names}: {figures['seconds']:.1f} s, peak {figures['peak_mb']:.0f} MB")  # the figures docs/reliability.md cites
     return figures
 
 

@@ -267,7 +267,7 @@ INDEX_DAMAGE: dict[str, Callable[[Path], object]] = {
     "every file cut in half": lambda index: _each(index, lambda path: path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])),
     "every file garbled": lambda index: _each(index, _garble),
     "table of contents garbled": lambda index: _each(index, _garble, "*.toc"),
-    "segments garbled": lambda index: _each(index, _garble, "*.seg"),
+    "segments garbled": lambda index: _each(index, _garble, "MAIN_*"),
     "version file deleted": lambda index: (index / "archive-index.json").unlink(),
 }
 

@@ -1,13 +1,14 @@
-"""The best hits of one term, or of terms that must all be there, a block of postings at a time.
+"""The best hits of words, phrases, and ``And`` / ``Or`` of them, a block of postings at a time.
 
 Whoosh scores a match with several Python calls per document; a word in most of 100,000 articles
 then costs a fifth of a second. Here the postings are read block by block, the document lengths once
 per searcher, and the BM25F score of each document is one arithmetic expression, as Whoosh computes it
-(same lengths, idf and parameters, summed over the terms), so the hits and their order are Whoosh's.
+(same lengths, idf and parameters, summed as its matchers sum them), so the hits and their order are
+Whoosh's.
 
-It reads Whoosh's segment internals (``_terms``, ``_perdoc``, a leaf matcher's block arrays) of the
-pinned whoosh-reloaded 2.7.5; :func:`supported` says when a searcher is made of what it knows, and
-``tests/index/test_fastscore.py`` holds its answers to Whoosh's own.
+It reads Whoosh's segment internals (``_terms``, ``_perdoc``, a leaf matcher's block data) of the
+pinned whoosh-reloaded 2.7.5; :meth:`BlockScorer.supported` says when a searcher is made of what it
+knows, and ``tests/index/test_fastscore.py`` holds its answers to Whoosh's own.
 """
 
 from __future__ import annotations

@@ -326,8 +326,8 @@ class Library:
         queue_ids, texts, deletes = queued
         try:
             self._index_process.submit(texts, deletes)
-        except RuntimeError:
-            self._drop_index_process()
+        except RuntimeError as exc:
+            self._drop_index_process(exc)
             return  # still queued: the next drain writes it here
         self._submitted = queue_ids
 
@@ -338,16 +338,18 @@ class Library:
             return 0
         try:
             self._index_process.result()
-        except RuntimeError:
-            self._drop_index_process()
+        except RuntimeError as exc:
+            self._drop_index_process(exc)
             return 0  # still queued: written again, here
         self._index.refresh()
         self._forget_queued(queue_ids)
         return len(queue_ids)
 
-    def _drop_index_process(self) -> None:
+    def _drop_index_process(self, exc: RuntimeError) -> None:
         # the child died or failed: write here instead (its lock went with it); nothing queued is lost
-        log.warning("index writer process failed; writing the index in this process", exc_info=True)
+        reason = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
+        log.warning("the indexing process failed (%s); writing the index in this process", reason)
+        log.debug("the indexing process's failure", exc_info=exc)
         if self._index_process is not None:
             self._index_process.close()
         self._index_process = None
@@ -356,8 +358,8 @@ class Library:
         if self._index_process is not None:
             try:
                 self._index_process.apply(texts, deletes)
-            except RuntimeError:
-                self._drop_index_process()
+            except RuntimeError as exc:
+                self._drop_index_process(exc)
             else:
                 self._index.refresh()
                 return

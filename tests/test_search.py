@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from desktop.core.errors import KnownError
 from desktop.core.text import fold
-from desktop.index.analysis import analyse, exact_form, word_tokens
+from desktop.index.analysis import analyse, exact_form
 from desktop.index.query import Leaf
 from desktop.library import Library, facet_clause
 from tests.conftest import SAMPLE_DIR
@@ -300,7 +300,7 @@ def test_every_highlight_is_a_query_word_or_phrase(corpus: tuple[Library, dict[s
         text = library.article(hit.id).text
         assert hit.spans is not None
         for start, end in hit.spans:
-            words = [token_text for token_text in (text[t.start + start : t.end + start] for t in word_tokens(text[start:end]))]
+            words = [token_text for token_text in (text[first + start : last + start] for _term, first, last in analyse(text[start:end]))]
             assert any(_leaf_matches(words, leaf) for leaf in leaves), (query, text[start:end])
 
 

@@ -109,18 +109,17 @@ def _words(value: str) -> _Words:
     return found
 
 
-class _Stateless:
-    """Analysis components without settings: equal when of the same class (Whoosh compares schemas)."""
+class _Terms(Tokenizer):  # type: ignore[misc]
+    """A tokenizer yielding the terms :meth:`terms` makes of a value (all of it at once, no filter after).
+
+    Without settings, tokenizers of one class are equal (Whoosh compares schemas).
+    """
 
     def __eq__(self, other: object) -> bool:
         return other.__class__ is self.__class__
 
     def __hash__(self) -> int:
         return hash(self.__class__)
-
-
-class _Terms(_Stateless, Tokenizer):  # type: ignore[misc]
-    """A tokenizer yielding the terms :meth:`terms` makes of a value (all of it at once, no filter after)."""
 
     def terms(self, value: str) -> Iterator[tuple[str, int, int, int, float]]:
         raise NotImplementedError
@@ -237,22 +236,3 @@ def analyse(text: str) -> Iterator[tuple[str, int, int]]:
     """``(term, start, end)`` for every word of ``text``, as the index sees it."""
     for match in WORD.finditer(text):
         yield forms(match.group(0)).stem, match.start(), match.end()
-
-
-class WordToken(NamedTuple):
-    """One word of a text in every form a query can match it by."""
-
-    stem: str
-    folded: str
-    exact: str
-    start: int
-    end: int
-
-
-def word_tokens(text: str) -> list[WordToken]:
-    """Every word of ``text`` with its stem, folded and exact forms and its character offsets."""
-    tokens = []
-    for match in WORD.finditer(text):
-        word = forms(match.group(0))
-        tokens.append(WordToken(word.stem, word.folded, word.exact, match.start(), match.end()))
-    return tokens

@@ -38,7 +38,7 @@ def quick(query: wq.Query) -> bool:
         return True
     if isinstance(query, wq.Term):
         return True
-    if isinstance(query, wq.And | wq.Or) and type(query) in (wq.And, wq.Or) and query.subqueries:
+    if type(query) in (wq.And, wq.Or) and query.subqueries:
         return all(quick(child) for child in query.subqueries)
     return False
 

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from desktop.archive_folder import ArchiveFolder, ArchiveLock, default_archive_dir, put_backup_in_place, refuse_damaged
 from desktop.core.anchoring import Anchor, anchor_at, reanchor
-from desktop.core.errors import ArticleNotFoundError, KnownError, ReadOnlyArchiveError
+from desktop.core.errors import ArticleNotFoundError, IndexDamagedError, KnownError, ReadOnlyArchiveError
 from desktop.core.models import (
     AnnotationRecord,
     ArticleDetail,
@@ -202,7 +202,7 @@ class Library:
         if needs:
             engine.dispose()
             raise KnownError("This archive needs an upgrade; open it for writing once (close the other Archive Browser first).")
-        index = ArticleIndex(folder.index)
+        index = ArticleIndex(folder.index, writable=False)
         problem = index.open()
         library = cls(folder=folder, engine=engine, index=index, patterns=load_patterns(folder.patterns), lock=None, index_problem=problem)
         library.notices.append("Opened read-only: another Archive Browser has this archive open for writing.")
@@ -256,11 +256,17 @@ class Library:
     def prepare_index(self, progress: Progress | None = None) -> None:
         """Open the index; rebuild it if missing, damaged or old; drain the queue; catch up after a crash."""
         reason = self._index.open()
+        if not reason:
+            try:
+                self._catch_up_index()
+            except IndexDamagedError:
+                reason = self._index.damage
         if reason:
             rebuilt = self.reindex(progress)
             if rebuilt:
                 self.notices.append(f"Rebuilt the search index from the archive: {reason}.")
-            return
+
+    def _catch_up_index(self) -> None:
         self.drain_index_queue()
         with self._read() as session:
             stored = repo.count_articles(session)
@@ -404,7 +410,12 @@ class Library:
 
     @property
     def index_ready(self) -> bool:
-        return self._index.is_open and not self._index_problem
+        return self._index.is_open and not self._index_problem and self._index.damage is None
+
+    @property
+    def index_damaged(self) -> bool:
+        """A search found the index's files damaged since it was opened: :meth:`reindex` mends it."""
+        return self._index.damage is not None
 
     # import -----------------------------------------------------------------------------------------------
     def import_paths(
@@ -1301,7 +1312,7 @@ class Library:
 
     # checking -----------------------------------------------------------------------------------------------
     def check(self) -> CheckReport:
-        """Compare store and index after draining the queue, verify every original's SHA-256 and the database."""
+        """Compare store and index after draining the queue, verify every original's SHA-256, the database and every file of the index."""
         problems: list[str] = []
         if not self.read_only:
             self.drain_index_queue()
@@ -1314,14 +1325,18 @@ class Library:
                     problems.append(f"article #{article_id}: its original no longer matches its SHA-256")
         if queued:
             problems.append(f"{queued} index changes are still queued")
-        if self._index_problem:
-            problems.append(f"index: {self._index_problem}")
-            indexed: set[int] = set()
-        else:
-            indexed = self._index.ids()
+        index_problem = self._index_problem
+        indexed: set[int] = set()
+        if index_problem is None:
+            with contextlib.suppress(IndexDamagedError):
+                indexed = self._index.ids()
+            index_problem = self._index.verify()  # every term and block of postings read
+        if index_problem:
+            when = "when the archive is next opened for writing" if self.read_only else "the next time the archive is opened"
+            problems.append(f"index: {index_problem}; it is rebuilt from the archive {when}, or now with reindex")
         missing = sorted(stored - indexed)
         extra = sorted(indexed - stored)
-        if missing and not self._index_problem:
+        if missing and not index_problem:
             problems.append(f"{len(missing)} articles are not in the index: {_some(missing)}")
         if extra:
             problems.append(f"{len(extra)} index entries have no article: {_some(extra)}")

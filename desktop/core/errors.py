@@ -29,6 +29,10 @@ class IndexUnavailableError(KnownError):
     """The search index is being prepared or rebuilt; search works again in a moment."""
 
 
+class IndexDamagedError(KnownError):
+    """Reading the search index failed on its own files: it must be rebuilt from the store (nothing stored is affected)."""
+
+
 class DatabaseDamagedError(KnownError):
     """The archive's database fails SQLite's integrity check: nothing was changed; a backup can be restored.
 

@@ -6,7 +6,7 @@ import contextlib
 import json
 import shutil
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
@@ -15,9 +15,10 @@ from whoosh import index as whoosh_index
 from whoosh import query as wq
 from whoosh import sorting
 from whoosh.analysis import STOP_WORDS
+from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.searching import Searcher
 
-from desktop.core.errors import IndexUnavailableError
+from desktop.core.errors import IndexDamagedError, IndexUnavailableError, KnownError
 from desktop.core.models import ArticleText
 from desktop.core.text import fold
 from desktop.index.analysis import COMMON_STEMS, FOLDED_PREFIX
@@ -59,10 +60,19 @@ class RawResults:
 
 
 class ArticleIndex:
-    """The index folder of one archive: one writing thread at a time, searches from any thread."""
+    """The index folder of one archive: one writing thread at a time, searches from any thread.
 
-    def __init__(self, folder: Path) -> None:
+    A file of the index damaged in a way opening does not notice (a postings file, say: opening reads
+    only the table of contents and the stored fields) is found when a search reads it: the search
+    raises :class:`IndexDamagedError`, every later one too, and with ``writable`` the version file
+    records the damage so the next opening rebuilds the index.
+    """
+
+    def __init__(self, folder: Path, *, writable: bool = True) -> None:
         self.folder = folder
+        self.writable = writable
+        #: why the index cannot be read (found by a search since it was opened), or None
+        self.damage: str | None = None
         self._ix: whoosh_index.Index | None = None
         self._searcher: Searcher | None = None
         self._block_scorer: BlockScorer | None = None
@@ -86,6 +96,8 @@ class ArticleIndex:
             return "the search index has no readable version file"
         if meta.get("schema_version") != SCHEMA_VERSION:
             return f"the search index is of an older version ({meta.get('schema_version')}, now {SCHEMA_VERSION})"
+        if meta.get("damaged"):
+            return str(meta["damaged"])
         try:
             ix = whoosh_index.open_dir(str(self.folder), indexname=INDEX_NAME)
             ix.doc_count()
@@ -95,6 +107,7 @@ class ArticleIndex:
             return f"the search index is damaged ({type(exc).__name__}: {exc})"
         self._ix = ix
         self._searcher = searcher
+        self.damage = None
         return None
 
     def close(self) -> None:
@@ -202,16 +215,76 @@ class ArticleIndex:
             raise RuntimeError(f"the rebuilt index does not open: {reason}")
 
     # reading ------------------------------------------------------------------------------------
+    @contextlib.contextmanager
+    def _reading(self) -> Iterator[None]:
+        """Hold the lock while reading; a failure inside Whoosh's readers is the index's damage, not a bug of ours.
+
+        Whoosh reads its files with pickle, struct, zlib and array: a garbled file raises any of their
+        errors, or a wrong type further on, so every error but ours counts (the original is chained).
+        """
+        with self._lock:
+            if self.damage is not None:
+                raise IndexDamagedError(self._damage_message())
+            try:
+                yield
+            except (KnownError, RecursionError):
+                raise
+            except Exception as exc:
+                self.damage = f"the search index is damaged ({type(exc).__name__}: {_short(exc)})"
+                if self.writable:
+                    self._record_damage()
+                raise IndexDamagedError(self._damage_message()) from exc
+
+    def _damage_message(self) -> str:
+        mend = "It is rebuilt from the archive the next time the archive is opened"
+        if not self.writable:
+            mend = "Open the archive for writing to rebuild it"
+        return f"Search is not available: {self.damage}. {mend}; nothing in the archive is affected."
+
+    def _record_damage(self) -> None:
+        """Say in the version file that the index must be rebuilt (it is written whole, then renamed in place)."""
+        meta_path = self.folder / META_FILE
+        with contextlib.suppress(OSError, ValueError):
+            meta = json.loads(meta_path.read_text(encoding="utf-8"))
+            meta["damaged"] = self.damage
+            part = meta_path.with_name(META_FILE + ".part")
+            part.write_text(json.dumps(meta), encoding="utf-8")
+            part.replace(meta_path)
+
     def doc_count(self) -> int:
-        return int(self.ix.doc_count())
+        with self._reading():
+            return int(self.ix.doc_count())
 
     def ids(self) -> set[int]:
-        with self._lock:
+        with self._reading():
             return {int(fields["id"]) for fields in self.searcher.reader().all_stored_fields()}
+
+    def verify(self, progress: Progress | None = None) -> str | None:
+        """Read every term and every block of postings of the index; return what is damaged, or None.
+
+        A full read (about 20 s for 100,000 articles): :meth:`open` reads only enough to start.
+        """
+        with contextlib.suppress(IndexDamagedError), self._reading():
+            leaves = [reader for reader, _offset in self.searcher.reader().leaf_readers()]
+            for number, reader in enumerate(leaves):
+                if progress:
+                    progress(number, len(leaves))
+                for field, term in reader.all_terms():
+                    if not reader.schema[field].format:
+                        continue  # a column, not postings
+                    matcher = reader.postings(field, term)
+                    if not isinstance(matcher, W3LeafMatcher):
+                        list(matcher.all_ids())  # postings kept in the term's entry
+                        continue
+                    while matcher.is_active():
+                        matcher._read_data()
+                        matcher._read_ids()
+                        matcher._next_block()
+        return self.damage
 
     def expansions(self, parsed: ParsedQuery) -> dict[Leaf, frozenset[str]]:
         """The index words each wildcard or fuzzy leaf stands for, so highlights light exactly those."""
-        with self._lock:
+        with self._reading():
             return self._expansions(parsed)
 
     def _expansions(self, parsed: ParsedQuery) -> dict[Leaf, frozenset[str]]:
@@ -226,7 +299,7 @@ class ArticleIndex:
 
     def search(self, parsed: ParsedQuery, *, limit: int, sort: str = "relevance", facets: bool = False) -> RawResults:
         """Run a parsed query: the top ``limit`` hits in ``sort`` order, and facet counts when asked."""
-        with self._lock:
+        with self._reading():
             return self._search(parsed, limit=limit, sort=sort, facets=facets)
 
     def _search(self, parsed: ParsedQuery, *, limit: int, sort: str, facets: bool) -> RawResults:
@@ -266,7 +339,7 @@ class ArticleIndex:
         """Every article ``parsed`` matches, the quick way; None when it cannot go the quick way."""
         if parsed.tree is None:
             return []
-        with self._lock:
+        with self._reading():
             query = compile_query(parsed.tree)
             scorer = self.block_scorer if quick(query) else None
             if scorer is None:
@@ -276,7 +349,7 @@ class ArticleIndex:
 
     def similar(self, text: str, *, exclude: Iterable[int], limit: int) -> list[RawHit]:
         """Articles that share the most telling words of ``text``, leaving out ``exclude``."""
-        with self._lock:
+        with self._reading():
             return self._similar(text, exclude=exclude, limit=limit)
 
     def _similar(self, text: str, *, exclude: Iterable[int], limit: int) -> list[RawHit]:
@@ -305,6 +378,11 @@ def _score(value: object) -> float:
 
 def _text(value: object) -> str:
     return value.decode("utf-8") if isinstance(value, bytes) else str(value)
+
+
+def _short(exc: BaseException, limit: int = 120) -> str:
+    text = str(exc).rstrip(".") or "no detail"
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _remove(path: Path) -> None:

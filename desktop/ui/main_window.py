@@ -125,6 +125,8 @@ class MainWindow(QMainWindow):
         self.facets_stale = True
         self.article_generation = 0
         self.import_task: Task | None = None
+        self.rebuilding_index = False
+        self.damage_rebuilds = 0  # rebuilds started on finding the index damaged: one per session, then the message stays
         saved_history = self.settings.value("search/history", [])
         self.history: list[str] = [str(item) for item in saved_history] if isinstance(saved_history, list) else []
         self.undo_stack = QUndoStack(self)
@@ -262,6 +264,8 @@ class MainWindow(QMainWindow):
         self.import_folder_action = self._action(tr("Import folder…"), self.choose_folder, "Ctrl+Shift+I", archive)
         self.export_action = self._action(tr("Export…"), self.export, "Ctrl+E", archive)
         archive.addSeparator()
+        self.reindex_action = self._action(tr("Rebuild search index"), self.rebuild_index, None, archive)
+        archive.addSeparator()
         self._action(tr("Quit"), self.close, QKeySequence.StandardKey.Quit, archive)
         search = menu.addMenu(tr("&Search"))
         self._action(tr("Find"), self.focus_search, "Ctrl+F", search)
@@ -311,7 +315,9 @@ class MainWindow(QMainWindow):
         )
         help_menu = menu.addMenu(tr("&Help"))
         self._action(tr("Keyboard shortcuts"), self.show_shortcuts, "F1", help_menu)
-        for action in (self.import_action, self.import_folder_action, self.save_action, self.export_action, *self.edit_actions):
+        for action in (self.import_action, self.import_folder_action, self.save_action, self.export_action, self.reindex_action):
+            action.setEnabled(False)
+        for action in self.edit_actions:
             action.setEnabled(False)
         toolbar = self.addToolBar(tr("Main"))
         toolbar.setObjectName("mainToolbar")
@@ -340,7 +346,7 @@ class MainWindow(QMainWindow):
     # opening ----------------------------------------------------------------------------------------
     def _opened(self, library: Library) -> None:
         self.library = library
-        for action in (self.import_action, self.import_folder_action, self.save_action, *self.edit_actions):
+        for action in (self.import_action, self.import_folder_action, self.save_action, self.reindex_action, *self.edit_actions):
             action.setEnabled(not library.read_only)
         self.export_action.setEnabled(True)
         self.setWindowTitle(
@@ -364,6 +370,27 @@ class MainWindow(QMainWindow):
                 on_error=self._index_failed,
                 on_progress=self._progress,
             )
+
+    def rebuild_index(self) -> None:
+        """Rebuild the search index from the archive in the background (the menu's command, or on finding it damaged)."""
+        library = self.library
+        if library is None or library.read_only or self.rebuilding_index:
+            return
+        self.rebuilding_index = True
+        self._show_progress(tr("Rebuilding the search index"))
+
+        def done(_value: object) -> None:
+            self.rebuilding_index = False
+            self._hide_progress()
+            self.statusBar().showMessage(tr("The search index was rebuilt from the archive."), 5000)
+            self.facets_stale = True
+            self.refresh()
+
+        def failed(message: str, known: bool) -> None:
+            self.rebuilding_index = False
+            self._index_failed(message, known)
+
+        self.writes.submit(lambda context: library.reindex(context.progress), on_result=done, on_error=failed, on_progress=self._progress)
 
     def _daily_backup(self) -> None:
         library = self.library
@@ -568,6 +595,13 @@ class MainWindow(QMainWindow):
         self.explanation.setText(message)
         self.explanation.show()
         self.view_updated.emit()
+        library = self.library
+        damaged = library is not None and library.index_damaged and not library.read_only
+        if damaged and not self.rebuilding_index and not self.damage_rebuilds:
+            # a search found the index's files damaged: rebuild it from the archive (once: a second failure stays shown)
+            self.damage_rebuilds += 1
+            self.statusBar().showMessage(tr("The search index is damaged; rebuilding it from the archive."), 10_000)
+            self.rebuild_index()
 
     def _remember(self, query: str) -> None:
         if query in self.history:

@@ -5,6 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
+from desktop.core.errors import IndexDamagedError
 from desktop.core.models import ArticleText, Span
 from desktop.index.engine import META_FILE, ArticleIndex
 from desktop.index.query import VariantTable, parse_query
@@ -62,6 +65,47 @@ def test_garbled_segments_are_noticed(tmp_path: Path) -> None:
     reason = ArticleIndex(tmp_path / "index").open()
     assert reason is not None
     assert "damaged" in reason or "missing" in reason
+
+
+def _garble_postings(folder: Path) -> None:
+    for path in folder.glob("*.pst"):
+        path.write_bytes(bytes(byte ^ 0x5A for byte in path.read_bytes()))
+
+
+def test_damaged_postings_are_found_by_verify_and_by_a_search_which_records_them(tmp_path: Path) -> None:
+    built(tmp_path / "index", [article(i, f"word{i} common rice") for i in range(1, 30)]).close()
+    index = ArticleIndex(tmp_path / "index")
+    assert index.open() is None
+    assert index.verify() is None  # nothing read yet says so
+    _garble_postings(tmp_path / "index")
+    index = ArticleIndex(tmp_path / "index", writable=False)
+    assert index.open() is None  # opening reads no postings
+    assert "damaged" in (index.verify() or "")
+    with pytest.raises(IndexDamagedError, match="Open the archive for writing"):
+        find(index, "rice")
+    index.close()
+    assert ArticleIndex(tmp_path / "index").open() is None, "a read-only reader recorded nothing"
+    index = ArticleIndex(tmp_path / "index")
+    index.open()
+    with pytest.raises(IndexDamagedError, match="rebuilt from the archive the next time"):
+        find(index, "common")
+    index.close()
+    assert "damaged" in (ArticleIndex(tmp_path / "index").open() or "")
+
+
+def test_a_rebuild_clears_the_damage(tmp_path: Path) -> None:
+    articles = [article(i, f"word{i} common rice") for i in range(1, 10)]
+    built(tmp_path / "index", articles).close()
+    _garble_postings(tmp_path / "index")
+    index = ArticleIndex(tmp_path / "index")
+    index.open()
+    with pytest.raises(IndexDamagedError):
+        find(index, "rice")
+    index.rebuild([articles], len(articles))
+    assert index.damage is None
+    assert len(find(index, "rice")) == 9
+    assert index.verify() is None
+    index.close()
 
 
 def test_a_broken_query_falls_back_to_words(tmp_path: Path) -> None:

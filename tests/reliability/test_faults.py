@@ -21,7 +21,7 @@ from alembic import command
 from PySide6.QtCore import QSettings
 
 from desktop.app import archive_opener
-from desktop.core.errors import ArchiveNotWritableError, DatabaseDamagedError, KnownError
+from desktop.core.errors import ArchiveNotWritableError, DatabaseDamagedError, IndexDamagedError, KnownError
 from desktop.library import Library
 from desktop.store.migrate import alembic_config
 from desktop.store.sqlite import create_sqlite_engine
@@ -286,6 +286,60 @@ def test_an_index_damaged_while_closed_is_rebuilt_from_the_store_with_a_message(
         assert report.indexed == 5
         assert {hit.id for hit in library.search("tag:Kept").hits} == {1, 2}
         assert [hit.id for hit in library.search("note:note").hits] == [3]
+
+
+def test_postings_damaged_where_opening_does_not_read_are_found_by_a_search_then_rebuilt(archive_dir: Path, sample_dir: Path) -> None:
+    """Opening reads the table of contents and stored fields, not every postings file: a search finds the rest."""
+    with Library.open(archive_dir) as library:
+        library.import_paths([sample_dir])
+        library.tag([1, 2], add=["Kept"])
+    _each(archive_dir / "index", _garble, "MAIN_*.pst")
+    with Library.open(archive_dir) as library:
+        assert library.notices == []  # opening did not notice
+        with pytest.raises(IndexDamagedError, match=r"index is damaged .*rebuilt from the archive the next time"):
+            library.search("party")
+        assert library.index_damaged
+        with pytest.raises(IndexDamagedError):  # every later search says so too, no half answers
+            library.search("tag:Kept")
+        report = library.check()
+        assert not report.ok
+        assert any(problem.startswith("index: the search index is damaged") for problem in report.problems), report
+        assert library.count() == 5  # browsing the store still works
+    code, _out, err = cli(archive_dir, "check")  # the damage was recorded: the next opening rebuilds
+    assert code == 0, err
+    with Library.open(archive_dir) as library:
+        assert library.check().ok
+        assert {hit.id for hit in library.search("tag:Kept").hits} == {1, 2}
+        assert library.search("party").total > 0
+
+
+def test_check_reads_every_postings_file(archive_dir: Path, sample_dir: Path) -> None:
+    with Library.open(archive_dir) as library:
+        library.import_paths([sample_dir])
+    _each(archive_dir / "index", _garble, "MAIN_*.pst")
+    code, out, _err = cli(archive_dir, "check")
+    assert code == 1, out
+    assert "index: the search index is damaged" in out
+    assert "rebuilt from the archive the next time" in out
+
+
+def test_the_window_rebuilds_an_index_a_search_finds_damaged(qtbot, archive_dir: Path, sample_dir: Path, tmp_path: Path) -> None:
+    with Library.open(archive_dir) as library:
+        library.import_paths([sample_dir])
+    _each(archive_dir / "index", _garble, "MAIN_*.pst")
+    window = MainWindow(archive_opener(archive_dir), settings=QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: window.library is not None and window.library.index_ready, timeout=20_000)
+    with qtbot.waitSignal(window.view_updated, timeout=20_000):
+        window.set_query("party")
+    assert "index is damaged" in window.explanation.text()
+    qtbot.waitUntil(lambda: not window.rebuilding_index and window.model.rowCount() > 0, timeout=30_000)
+    assert window.library is not None
+    assert not window.library.index_damaged
+    assert window.damage_rebuilds == 1
+    assert window.library.check().ok
+    window.close()
 
 
 # a damaged database -------------------------------------------------------------------------------------

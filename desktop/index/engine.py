@@ -15,7 +15,8 @@ from whoosh import index as whoosh_index
 from whoosh import query as wq
 from whoosh import sorting
 from whoosh.analysis import STOP_WORDS
-from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
+from whoosh.reading import SegmentReader
 from whoosh.searching import Searcher
 
 from desktop.core.errors import IndexDamagedError, IndexUnavailableError, KnownError
@@ -217,23 +218,59 @@ class ArticleIndex:
     # reading ------------------------------------------------------------------------------------
     @contextlib.contextmanager
     def _reading(self) -> Iterator[None]:
-        """Hold the lock while reading; a failure inside Whoosh's readers is the index's damage, not a bug of ours.
+        """Hold the lock while reading; when a read fails, tell a damaged file from a bug of ours.
 
-        Whoosh reads its files with pickle, struct, zlib and array: a garbled file raises any of their
-        errors, or a wrong type further on, so every error but ours counts (the original is chained).
+        Whoosh reads its files with pickle, struct, zlib and array, so a garbled file can raise almost
+        anything. A failure is the index's damage when a full read of the index fails too (the error
+        then becomes :class:`IndexDamagedError`, the original chained); otherwise it is raised as it is.
         """
         with self._lock:
             if self.damage is not None:
                 raise IndexDamagedError(self._damage_message())
             try:
                 yield
-            except (KnownError, RecursionError):
+            except KnownError:
                 raise
             except Exception as exc:
-                self.damage = f"the search index is damaged ({type(exc).__name__}: {_short(exc)})"
-                if self.writable:
-                    self._record_damage()
+                if self._find_damage() is None:
+                    raise
                 raise IndexDamagedError(self._damage_message()) from exc
+
+    def _find_damage(self) -> str | None:
+        """Read the whole index; on failure remember why (and, when writable, record it for the next opening)."""
+        try:
+            self._read_everything()
+        except KnownError:
+            raise
+        except Exception as exc:
+            self.damage = f"the search index is damaged ({type(exc).__name__}: {_short(exc)})"
+            if self.writable:
+                self._record_damage()
+        return self.damage
+
+    def _read_everything(self) -> None:
+        """Every term and block of postings, every stored field, column and field length of every segment."""
+        for reader, _offset in self.searcher.reader().leaf_readers():
+            for field, term in reader.all_terms():
+                if not reader.schema[field].format:
+                    continue  # a column, not postings
+                matcher = reader.postings(field, term)
+                if not isinstance(matcher, W3LeafMatcher):
+                    list(matcher.all_ids())  # postings kept in the term's entry
+                    continue
+                while matcher.is_active():
+                    matcher._read_data()
+                    matcher._read_ids()
+                    matcher._next_block()
+            for _fields in reader.all_stored_fields():
+                pass
+            for name, field_type in reader.schema.items():
+                if field_type.column_type is not None and reader.has_column(name):
+                    list(reader.column_reader(name))
+                if field_type.scorable and isinstance(reader, SegmentReader):  # an empty index has no segment
+                    lengths = reader._perdoc._cached_reader(_lenfield(name), LENGTHS_COLUMN)
+                    if lengths is not None:
+                        lengths.load()
 
     def _damage_message(self) -> str:
         mend = "It is rebuilt from the archive the next time the archive is opened"
@@ -259,28 +296,13 @@ class ArticleIndex:
         with self._reading():
             return {int(fields["id"]) for fields in self.searcher.reader().all_stored_fields()}
 
-    def verify(self, progress: Progress | None = None) -> str | None:
-        """Read every term and every block of postings of the index; return what is damaged, or None.
+    def verify(self) -> str | None:
+        """Read the whole index; return what is damaged, or None.
 
-        A full read (about 20 s for 100,000 articles): :meth:`open` reads only enough to start.
+        About 20 s for 100,000 articles: :meth:`open` reads only enough to start.
         """
-        with contextlib.suppress(IndexDamagedError), self._reading():
-            leaves = [reader for reader, _offset in self.searcher.reader().leaf_readers()]
-            for number, reader in enumerate(leaves):
-                if progress:
-                    progress(number, len(leaves))
-                for field, term in reader.all_terms():
-                    if not reader.schema[field].format:
-                        continue  # a column, not postings
-                    matcher = reader.postings(field, term)
-                    if not isinstance(matcher, W3LeafMatcher):
-                        list(matcher.all_ids())  # postings kept in the term's entry
-                        continue
-                    while matcher.is_active():
-                        matcher._read_data()
-                        matcher._read_ids()
-                        matcher._next_block()
-        return self.damage
+        with self._lock:
+            return self.damage if self.damage is not None else self._find_damage()
 
     def expansions(self, parsed: ParsedQuery) -> dict[Leaf, frozenset[str]]:
         """The index words each wildcard or fuzzy leaf stands for, so highlights light exactly those."""

@@ -93,6 +93,15 @@ def test_damaged_postings_are_found_by_verify_and_by_a_search_which_records_them
     assert "damaged" in (ArticleIndex(tmp_path / "index").open() or "")
 
 
+def test_an_error_of_ours_is_not_taken_for_damage(tmp_path: Path) -> None:
+    index = built(tmp_path / "index", [article(1, "rice exports")])
+    with pytest.raises(ValueError, match="unknown sort"):  # the index reads whole: the error is raised as it is
+        index.search(parse_query("rice", VariantTable()), limit=5, sort="nonsense")
+    assert index.damage is None
+    assert find(index, "rice") == [1]
+    index.close()
+
+
 def test_a_rebuild_clears_the_damage(tmp_path: Path) -> None:
     articles = [article(i, f"word{i} common rice") for i in range(1, 10)]
     built(tmp_path / "index", articles).close()

@@ -292,6 +292,8 @@ class Library:
             queue_ids, texts, deletes = queued
             try:
                 self._write_index(texts, deletes)
+            except IndexDamagedError:
+                return drained  # left queued: the rebuild the damage calls for writes everything (the edit itself is saved)
             except OSError as exc:
                 raise KnownError(_INDEX_NOT_WRITTEN.format(reason=exc.strerror or exc)) from exc
             self._forget_queued(queue_ids)

@@ -155,7 +155,12 @@ class ArticleIndex:
 
     # writing ------------------------------------------------------------------------------------
     def apply(self, upserts: Iterable[ArticleText], deletes: Iterable[int], *, refresh: bool = True) -> None:
-        """Write ``upserts`` and remove ``deletes`` in one Whoosh commit (or none on error)."""
+        """Write ``upserts`` and remove ``deletes`` in one Whoosh commit (or none on error).
+
+        A damaged index (a merge reads old segments) raises :class:`IndexDamagedError`: nothing is written.
+        """
+        if self.damage is not None:
+            raise IndexDamagedError(self._damage_message())
         writer = self.ix.writer(timeout=WRITER_TIMEOUT_S, compound=COMPOUND)
         try:
             for article_id in deletes:
@@ -163,10 +168,14 @@ class ArticleIndex:
             for article in upserts:
                 writer.update_document(**document(article))
             writer.commit()
-        except BaseException:
+        except BaseException as exc:
             # never leave the writer lock held: the queue rows stay, and the next drain writes them again
             with contextlib.suppress(Exception):
                 writer.cancel()
+            if isinstance(exc, Exception) and not isinstance(exc, OSError | KnownError):
+                with self._lock:
+                    if self._find_damage() is not None:
+                        raise IndexDamagedError(self._damage_message()) from exc
             raise
         if refresh:
             self.refresh()

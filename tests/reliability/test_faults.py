@@ -313,6 +313,25 @@ def test_postings_damaged_where_opening_does_not_read_are_found_by_a_search_then
         assert library.search("party").total > 0
 
 
+def test_edits_on_an_index_with_damaged_postings_are_saved_and_indexed_by_the_rebuild(archive_dir: Path, sample_dir: Path) -> None:
+    """Whoosh merges read old segments when it commits an edit: the damage stops the index write, never the edit."""
+    with Library.open(archive_dir) as library:
+        library.import_paths([sample_dir])
+    _each(archive_dir / "index", _garble, "MAIN_*.pst")
+    with Library.open(archive_dir) as library:
+        for article_id in range(1, 6):
+            library.tag([article_id], add=["After/Damage"])
+        library.add_note(2, "written after the damage")
+        assert library.index_damaged
+        report = library.check()
+        assert any("index is damaged" in problem for problem in report.problems), report
+    with Library.open(archive_dir) as library:
+        assert any("Rebuilt the search index" in notice for notice in library.notices), library.notices
+        assert library.check().ok
+        assert {hit.id for hit in library.search("tag:After/Damage").hits} == {1, 2, 3, 4, 5}
+        assert [hit.id for hit in library.search('note:"after the damage"').hits] == [2]
+
+
 def test_check_reads_every_postings_file(archive_dir: Path, sample_dir: Path) -> None:
     with Library.open(archive_dir) as library:
         library.import_paths([sample_dir])

@@ -6,10 +6,11 @@ import contextlib
 import json
 import shutil
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
+from typing import TypeVar
 
 from whoosh import index as whoosh_index
 from whoosh import query as wq
@@ -44,6 +45,7 @@ SORTS: dict[str, tuple[str, bool] | None] = {
 }
 
 Progress = Callable[[int, int], None]
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,19 +227,26 @@ class ArticleIndex:
             raise RuntimeError(f"the rebuilt index does not open: {reason}")
 
     # reading ------------------------------------------------------------------------------------
-    @contextlib.contextmanager
-    def _reading(self) -> Iterator[None]:
-        """Hold the lock while reading; when a read fails, tell a damaged file from a bug of ours.
+    def _read(self, work: Callable[[], _T]) -> _T:
+        """Run ``work`` under the lock; when it fails, tell a stale searcher, a damaged file and a bug of ours apart.
 
-        Whoosh reads its files with pickle, struct, zlib and array, so a garbled file can raise almost
-        anything. A failure is the index's damage when a full read of the index fails too (the error
-        then becomes :class:`IndexDamagedError`, the original chained); otherwise it is raised as it is.
+        A commit (here or in the indexing process) merges segments and deletes the old ones' files, which
+        a searcher opened before it may not have opened yet: so a failure is first tried again with a new
+        searcher. If that fails too, the whole index is read: Whoosh reads its files with pickle, struct,
+        zlib and array, so a garbled file can raise almost anything. When the whole read fails, the error
+        becomes :class:`IndexDamagedError` (the original chained); otherwise it is raised as it is.
         """
         with self._lock:
             if self.damage is not None:
                 raise IndexDamagedError(self._damage_message())
             try:
-                yield
+                return work()
+            except KnownError:
+                raise
+            except Exception:
+                self.refresh()
+            try:
+                return work()
             except KnownError:
                 raise
             except Exception as exc:
@@ -246,8 +255,9 @@ class ArticleIndex:
                 raise IndexDamagedError(self._damage_message()) from exc
 
     def _find_damage(self) -> str | None:
-        """Read the whole index; on failure remember why (and, when writable, record it for the next opening)."""
+        """Read the whole index with a new searcher; on failure remember why (and, when writable, record it for the next opening)."""
         try:
+            self.refresh()
             self._read_everything()
         except KnownError:
             raise
@@ -298,12 +308,10 @@ class ArticleIndex:
             part.replace(meta_path)
 
     def doc_count(self) -> int:
-        with self._reading():
-            return int(self.ix.doc_count())
+        return self._read(lambda: int(self.ix.doc_count()))
 
     def ids(self) -> set[int]:
-        with self._reading():
-            return {int(fields["id"]) for fields in self.searcher.reader().all_stored_fields()}
+        return self._read(lambda: {int(fields["id"]) for fields in self.searcher.reader().all_stored_fields()})
 
     def verify(self) -> str | None:
         """Read the whole index; return what is damaged, or None.
@@ -315,8 +323,7 @@ class ArticleIndex:
 
     def expansions(self, parsed: ParsedQuery) -> dict[Leaf, frozenset[str]]:
         """The index words each wildcard or fuzzy leaf stands for, so highlights light exactly those."""
-        with self._reading():
-            return self._expansions(parsed)
+        return self._read(lambda: self._expansions(parsed))
 
     def _expansions(self, parsed: ParsedQuery) -> dict[Leaf, frozenset[str]]:
         reader = self.searcher.reader()
@@ -330,8 +337,7 @@ class ArticleIndex:
 
     def search(self, parsed: ParsedQuery, *, limit: int, sort: str = "relevance", facets: bool = False) -> RawResults:
         """Run a parsed query: the top ``limit`` hits in ``sort`` order, and facet counts when asked."""
-        with self._reading():
-            return self._search(parsed, limit=limit, sort=sort, facets=facets)
+        return self._read(lambda: self._search(parsed, limit=limit, sort=sort, facets=facets))
 
     def _search(self, parsed: ParsedQuery, *, limit: int, sort: str, facets: bool) -> RawResults:
         if parsed.tree is None:
@@ -370,18 +376,20 @@ class ArticleIndex:
         """Every article ``parsed`` matches, the quick way; None when it cannot go the quick way."""
         if parsed.tree is None:
             return []
-        with self._reading():
-            query = compile_query(parsed.tree)
+        query = compile_query(parsed.tree)
+
+        def work() -> list[int] | None:
             scorer = self.block_scorer if quick(query) else None
             if scorer is None:
                 return None
             article_ids = scorer.article_ids()
             return [int(article_ids[docnum]) for docnum in scorer.scores(query)]
 
+        return self._read(work)
+
     def similar(self, text: str, *, exclude: Iterable[int], limit: int) -> list[RawHit]:
         """Articles that share the most telling words of ``text``, leaving out ``exclude``."""
-        with self._reading():
-            return self._similar(text, exclude=exclude, limit=limit)
+        return self._read(lambda: self._similar(text, exclude=exclude, limit=limit))
 
     def _similar(self, text: str, *, exclude: Iterable[int], limit: int) -> list[RawHit]:
         # function words say nothing about what a story is about (the index itself keeps them: US, May)

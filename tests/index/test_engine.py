@@ -102,6 +102,20 @@ def test_an_error_of_ours_is_not_taken_for_damage(tmp_path: Path) -> None:
     index.close()
 
 
+def test_a_search_after_another_process_merged_the_segments_away_reads_the_new_ones(tmp_path: Path) -> None:
+    """The indexing process's commits merge segments and delete their files, which this searcher may not have opened."""
+    index = built(tmp_path / "index", [article(i, f"word{i} common") for i in range(1, 21)])
+    other = ArticleIndex(tmp_path / "index")  # the indexing process's copy
+    assert other.open() is None
+    for i in range(21, 41):
+        other.apply([article(i, f"word{i} common")], [])
+    other.close()
+    assert len(find(index, "common")) == 10  # no error, and the new segments read
+    assert index.damage is None
+    assert index.search(parse_query("common", VariantTable()), limit=50).total == 40
+    index.close()
+
+
 def test_a_rebuild_clears_the_damage(tmp_path: Path) -> None:
     articles = [article(i, f"word{i} common rice") for i in range(1, 10)]
     built(tmp_path / "index", articles).close()

@@ -11,12 +11,12 @@ import os
 import random
 import threading
 import time
+import traceback
 from pathlib import Path
 
 import pytest
 
 from bench.generate import write_jsonl
-from desktop.core.errors import KnownError
 from desktop.library import Library
 
 EDITS = 1000
@@ -44,6 +44,12 @@ def write_corpus(folder: Path, count: int) -> list[Path]:
     return paths
 
 
+def _described(exc: BaseException) -> str:
+    cause = exc.__cause__
+    where = "".join(traceback.format_exception(cause)[-6:]) if cause is not None else ""
+    return f"{type(exc).__name__}: {exc}\n{where}"
+
+
 class Searcher(threading.Thread):
     """Search without pause until told to stop, as the window's reads worker does while edits are written."""
 
@@ -60,10 +66,8 @@ class Searcher(threading.Thread):
             try:
                 self.library.search(rng.choice(QUERIES), limit=20)
                 self.searches += 1
-            except KnownError as exc:  # the index is swapped after a commit: never expected, but say what it was
-                self.errors.append(f"known: {exc}")
-            except Exception as exc:
-                self.errors.append(f"{type(exc).__name__}: {exc}")
+            except Exception as exc:  # never expected: say what it was, with where its cause was raised
+                self.errors.append(_described(exc))
 
 
 @pytest.mark.stress

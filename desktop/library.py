@@ -1332,7 +1332,7 @@ class Library:
         if index_problem is None:
             with contextlib.suppress(IndexDamagedError):
                 indexed = self._index.ids()
-            index_problem = self._index.verify()  # every term and block of postings read
+            index_problem = self._index.verify()  # the whole index read: postings, stored fields, columns
         if index_problem:
             when = "when the archive is next opened for writing" if self.read_only else "the next time the archive is opened"
             problems.append(f"index: {index_problem}; it is rebuilt from the archive {when}, or now with reindex")

@@ -315,9 +315,9 @@ class MainWindow(QMainWindow):
         )
         help_menu = menu.addMenu(tr("&Help"))
         self._action(tr("Keyboard shortcuts"), self.show_shortcuts, "F1", help_menu)
-        for action in (self.import_action, self.import_folder_action, self.save_action, self.export_action, self.reindex_action):
-            action.setEnabled(False)
-        for action in self.edit_actions:
+        #: what changes the archive: enabled once one is open for writing
+        self.write_actions = (self.import_action, self.import_folder_action, self.save_action, self.reindex_action, *self.edit_actions)
+        for action in (*self.write_actions, self.export_action):
             action.setEnabled(False)
         toolbar = self.addToolBar(tr("Main"))
         toolbar.setObjectName("mainToolbar")
@@ -346,7 +346,7 @@ class MainWindow(QMainWindow):
     # opening ----------------------------------------------------------------------------------------
     def _opened(self, library: Library) -> None:
         self.library = library
-        for action in (self.import_action, self.import_folder_action, self.save_action, self.reindex_action, *self.edit_actions):
+        for action in self.write_actions:
             action.setEnabled(not library.read_only)
         self.export_action.setEnabled(True)
         self.setWindowTitle(

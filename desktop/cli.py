@@ -23,6 +23,7 @@ from desktop import __version__
 from desktop.archive_folder import APP_NAME, default_archive_dir
 from desktop.core.errors import ArchiveLockedError, DatabaseDamagedError, KnownError
 from desktop.core.models import ImportOutcome
+from desktop.ingest import formats
 from desktop.library import SORT_ORDERS, Library, open_default_archive
 
 EXIT_OK = 0
@@ -63,7 +64,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    cmd = commands.add_parser("import", parents=[common], help="import files and folders (.txt .md .html .jsonl)")
+    cmd = commands.add_parser("import", parents=[common], help=f"import files and folders ({formats.supported_summary()})")
     cmd.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     cmd = commands.add_parser("list", parents=[common], help="list the articles")
     cmd.add_argument("--limit", type=int, default=None)
@@ -139,15 +140,15 @@ def _parser() -> argparse.ArgumentParser:
     cmd = commands.add_parser("restore", parents=[common], help="take articles out of the trash")
     cmd.add_argument("ids", nargs="+", type=int, metavar="ID")
     cmd = commands.add_parser("export", parents=[common], help="export records (csv)")
-    formats = cmd.add_subparsers(dest="format", required=True, metavar="FORMAT")
-    action = formats.add_parser("csv", parents=[common], help="CSV for Excel and LibreOffice (UTF-8 with BOM, CRLF)")
+    export_formats = cmd.add_subparsers(dest="format", required=True, metavar="FORMAT")
+    action = export_formats.add_parser("csv", parents=[common], help="CSV for Excel and LibreOffice (UTF-8 with BOM, CRLF)")
     action.add_argument("out", type=Path, metavar="OUT")
     action.add_argument("--per", choices=("article", "annotation"), default="article", help="one row per article or per annotation")
     action.add_argument("--scope", default="all", help="all | selection:IDS | search:QUERY | tag:TAG | saved:NAME")
     action.add_argument("--columns", default=None, help="comma-separated columns, in order")
     action.add_argument("--no-bom", action="store_true", help="plain UTF-8 without the byte-order mark Excel wants")
     action.add_argument("--delimiter", default=",", help="the field separator (for example ';')")
-    action = formats.add_parser("json", parents=[common], help="everything, originals included, in one JSON file (docs/export.md)")
+    action = export_formats.add_parser("json", parents=[common], help="everything, originals included, in one JSON file (docs/export.md)")
     action.add_argument("out", type=Path, metavar="OUT")
     cmd = commands.add_parser("import-json", parents=[common], help="read a JSON export (merged without duplicates)")
     cmd.add_argument("file", type=Path, metavar="FILE")

@@ -1370,12 +1370,6 @@ def _count_label(verb: str, count: int) -> str:
     return f"{verb} {count} article" + ("" if count == 1 else "s")
 
 
-def facet_clause(facet: str, value: str) -> str:
-    """The query clause that narrows a search to one facet value (so a narrowed search can be saved)."""
-    quoted = '"' + value.replace('"', " ") + '"'
-    return {"agency": f"agency:{quoted}", "year": f"date:{value}", "tag": f"tag:{quoted}", "cluster": f"cluster:{value}"}[facet]
-
-
 def _matched_in(
     text: ArticleText, parsed: ParsedQuery, body_spans: Sequence[tuple[int, int]], expansions: dict[Leaf, frozenset[str]]
 ) -> tuple[str, ...]:

@@ -13,10 +13,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from desktop.core.errors import KnownError
+from desktop.core.facets import facet_clause
 from desktop.core.text import fold
 from desktop.index.analysis import analyse, exact_form
 from desktop.index.query import Leaf
-from desktop.library import Library, facet_clause
+from desktop.library import Library
 from tests.conftest import SAMPLE_DIR
 
 # key -> (title, text); written in the sample's styles, each to pin down one behaviour

@@ -3,32 +3,18 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import os
-import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from desktop.core.models import ParsedArticle
-from desktop.ingest.decode import NotTextError, decode_bytes
-from desktop.ingest.html import extract_html
+from desktop.ingest import formats
+from desktop.ingest.document import SNIFF_BYTES, Extracted, FileTooLargeError, Refused, SourceFile
 from desktop.ingest.patterns import NewsPatterns
-from desktop.ingest.structure import Hints, NotAnArticleError, parse_article
+from desktop.ingest.structure import NotAnArticleError, parse_article
 
-FORMATS = {
-    ".txt": "text",
-    ".text": "text",
-    ".md": "markdown",
-    ".markdown": "markdown",
-    ".html": "html",
-    ".htm": "html",
-    ".xhtml": "html",
-    ".jsonl": "jsonl",
-    ".ndjson": "jsonl",
-}
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
-_MD_HEADING = re.compile(r"^#{1,6}\s+", re.MULTILINE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,7 +82,7 @@ def _skip(label: str, reason: str) -> Candidate:
 
 
 def read_candidates(path: Path, patterns: NewsPatterns, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Candidate]:
-    """Read one file and yield its candidates: one per file, or one per line of a JSONL file."""
+    """Read one file and yield its candidates: one per article it holds, or one reason it holds none."""
     label = display_path(path)
     if path.is_dir():
         if path.is_symlink():
@@ -112,9 +98,8 @@ def read_candidates(path: Path, patterns: NewsPatterns, *, max_bytes: int = DEFA
     if path.name.startswith("."):
         yield _skip(label, "hidden file")
         return
-    fmt = FORMATS.get(path.suffix.lower())
-    if fmt is None:
-        yield _skip(label, f"unsupported file type '{path.suffix or '(none)'}': Archive Browser reads .txt, .md, .html and .jsonl")
+    if path.suffix.lower() not in formats.extensions() and not path.name.lower().endswith(".gz"):
+        yield _skip(label, _unsupported(path))
         return
     try:
         if not path.exists():
@@ -123,93 +108,34 @@ def read_candidates(path: Path, patterns: NewsPatterns, *, max_bytes: int = DEFA
         if not path.is_file():
             yield _skip(label, "not a regular file")
             return
-        size = path.stat().st_size
-        if fmt == "jsonl":
-            yield from _read_jsonl(path, patterns, max_bytes)
+        with path.open("rb") as handle:
+            head = handle.read(SNIFF_BYTES)
+        fmt = formats.format_for(path, head)
+        if fmt is None:
+            yield _skip(label, _unsupported(path))
             return
-        if size > max_bytes:
-            yield _skip(label, f"too large for an article ({size / 1_048_576:.1f} MB; the limit is {max_bytes / 1_048_576:.1f} MB)")
-            return
-        data = path.read_bytes()
+        source = SourceFile(path=path, label=label, size=path.stat().st_size, max_bytes=max_bytes)
+        for item in fmt.read(source):
+            yield _candidate(item, source, patterns)
+    except FileTooLargeError as exc:
+        yield _skip(label, str(exc))
     except PermissionError:
         yield _skip(label, "cannot read: permission denied")
-        return
     except OSError as exc:
         yield _skip(label, f"cannot read: {exc.strerror or exc}")
-        return
-    yield _candidate_from_bytes(data, path, label, fmt, patterns)
 
 
-def _candidate_from_bytes(data: bytes, path: Path, label: str, fmt: str, patterns: NewsPatterns) -> Candidate:
+def _unsupported(path: Path) -> str:
+    return f"unsupported file type '{path.suffix or '(none)'}': Archive Browser reads {formats.supported_summary()}"
+
+
+def _candidate(item: Extracted | Refused, source: SourceFile, patterns: NewsPatterns) -> Candidate:
+    label = source.label if item.part is None else f"{source.label}:{item.part}"
+    if isinstance(item, Refused):
+        return _skip(label, item.reason)
     try:
-        decoded = decode_bytes(data)
-    except NotTextError as exc:
-        return _skip(label, str(exc))
-    text = decoded.text
-    hints = Hints()
-    if fmt == "html":
-        extracted = extract_html(text)
-        text = extracted.text
-        hints = Hints(title=extracted.title, date=extracted.date, agency=extracted.site)
-    elif fmt == "markdown":
-        text = _MD_HEADING.sub("", text)
-    try:
-        article = parse_article(text, patterns, hints)
+        article = parse_article(item.text, patterns, item.hints)
     except NotAnArticleError as exc:
-        return _skip(label, str(exc))
-    return Candidate(label=label, article=article, original=_original(data, path, label, decoded.encoding))
-
-
-def _tags(value: object) -> tuple[str, ...]:
-    if isinstance(value, str):
-        return tuple(tag.strip() for tag in value.split(",") if tag.strip())
-    if isinstance(value, list):
-        return tuple(str(tag).strip() for tag in value if str(tag).strip())
-    return ()
-
-
-def _read_jsonl(path: Path, patterns: NewsPatterns, max_bytes: int) -> Iterator[Candidate]:
-    with path.open("rb") as handle:
-        number = 0
-        while raw := handle.readline(max_bytes + 1):  # never more than the limit in memory, however long the line
-            number += 1
-            label = f"{display_path(path)}:{number}"
-            if len(raw) > max_bytes:
-                while not raw.endswith(b"\n") and (raw := handle.readline(1 << 20)):
-                    pass  # the rest of the line, read and dropped
-                yield _skip(label, f"line {number}: too large for an article (the limit is {max_bytes / 1_048_576:.1f} MB)")
-                continue
-            if not raw.strip():
-                continue
-            try:
-                record = json.loads(raw.decode("utf-8-sig"))
-            except UnicodeDecodeError:
-                yield _skip(label, f"line {number}: not UTF-8 text")
-                continue
-            except ValueError as exc:
-                yield _skip(label, f"line {number}: not valid JSON ({exc.args[0] if exc.args else exc})")
-                continue
-            except RecursionError:
-                yield _skip(label, f"line {number}: not valid JSON (nested too deeply)")
-                continue
-            if not isinstance(record, dict):
-                yield _skip(label, f'line {number}: expected a JSON object with a "text" field')
-                continue
-            body = record.get("text") or record.get("body") or record.get("content")
-            if not isinstance(body, str) or not body.strip():
-                yield _skip(label, f'line {number}: no "text" field')
-                continue
-            title = record.get("title")
-            hints = Hints(
-                title=title if isinstance(title, str) and title.strip() else None,
-                date=str(record["date"]) if record.get("date") else None,
-                agency=str(record["source"]) if record.get("source") else None,
-                url=str(record["url"]) if record.get("url") else None,
-                tags=_tags(record.get("tags")),
-            )
-            try:
-                article = parse_article(body, patterns, hints)
-            except NotAnArticleError as exc:
-                yield _skip(label, f"line {number}: {exc}")
-                continue
-            yield Candidate(label=label, article=article, original=_original(raw.rstrip(b"\r\n"), path, label, "utf-8"))
+        return _skip(label, f"{item.where}: {exc}" if item.where else str(exc))
+    data = item.original if item.original is not None else source.read()
+    return Candidate(label=label, article=article, original=_original(data, source.path, label, item.encoding))

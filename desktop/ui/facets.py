@@ -6,7 +6,7 @@ from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal
 from PySide6.QtGui import QColor, QContextMenuEvent, QKeyEvent, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QAbstractItemView, QTreeView, QWidget
 
-from desktop.library import facet_clause
+from desktop.core.facets import facet_clause
 from desktop.ui.text import literal, tr
 
 CLAUSE_ROLE = Qt.ItemDataRole.UserRole + 10

@@ -59,6 +59,7 @@ from PySide6.QtWidgets import (
 from desktop.core.errors import DatabaseDamagedError
 from desktop.core.models import AnnotationRecord, ArticleDetail, ArticleRow, ArticleSummary, ImportReport, NoteRecord
 from desktop.export.csv_export import ANNOTATION_COLUMNS, ARTICLE_COLUMNS
+from desktop.ingest import formats
 from desktop.library import Browse, Library, Progress
 from desktop.store.journal import Edit
 from desktop.ui.article_model import COLUMNS, ArticleTableModel
@@ -981,9 +982,7 @@ class MainWindow(QMainWindow):
 
     # importing --------------------------------------------------------------------------------------
     def choose_files(self) -> None:
-        files, _filter = QFileDialog.getOpenFileNames(
-            self, tr("Import articles"), "", tr("Articles (*.txt *.md *.html *.htm *.jsonl);;All files (*)")
-        )
+        files, _filter = QFileDialog.getOpenFileNames(self, tr("Import articles"), "", formats.dialog_filter())
         if files:
             self.import_paths([Path(name) for name in files])
 

@@ -1,0 +1,52 @@
+"""The one list of facets: name, label, the query clause that narrows to a value, how values are counted.
+
+The index, the store, the library, the sidebar and the CLI all read this list; adding a facet is one entry
+here plus how its values are extracted (an index column and a store column, see docs/development.md).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Facet:
+    """One way to count and narrow the articles.
+
+    Attributes:
+        name: the key in facet counts (``agency``), also the CLI's and the JSON's name.
+        label: what the sidebar shows (translated by the window).
+        clause: the query clause narrowing to one value; ``{value}`` is the value as is, ``{quoted}`` in quotes.
+        index_field: the Whoosh column counted for a word search.
+        multi_valued: an article may have several values (tags), so counts overlap.
+        hierarchical: values are paths (``Party/Diplomacy``) and a parent counts its children's articles.
+        min_count: values counted fewer times are left out (a near-duplicate cluster of one is none).
+    """
+
+    name: str
+    label: str
+    clause: str
+    index_field: str
+    multi_valued: bool = False
+    hierarchical: bool = False
+    min_count: int = 1
+
+    def clause_for(self, value: str) -> str:
+        """The query clause that narrows a search to ``value`` (so a narrowed search can be saved)."""
+        quoted = '"' + value.replace('"', " ") + '"'
+        return self.clause.format(value=value, quoted=quoted)
+
+
+FACETS: tuple[Facet, ...] = (
+    Facet("agency", "Agencies", "agency:{quoted}", "agency"),
+    Facet("year", "Years", "date:{value}", "year"),
+    Facet("tag", "Tags", "tag:{quoted}", "tag", multi_valued=True, hierarchical=True),
+    Facet("cluster", "Near-duplicate clusters", "cluster:{value}", "cluster", min_count=2),
+)
+BY_NAME: dict[str, Facet] = {facet.name: facet for facet in FACETS}
+NAMES: tuple[str, ...] = tuple(facet.name for facet in FACETS)
+
+
+def facet_clause(facet: str, value: str) -> str:
+    """The query clause that narrows a search to one value of the facet named ``facet``."""
+    return BY_NAME[facet].clause_for(value)

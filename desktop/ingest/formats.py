@@ -1,0 +1,75 @@
+"""The registry of import formats: extension (and, where one extension means several, a sniff) -> reader, label.
+
+Everything that names the formats reads this list: the import itself, the Import dialog's filter, drag and
+drop, the CLI's help, the skip message for an unknown type, and docs/import.md. Adding a format is one
+reader module and one entry here (see docs/development.md).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from desktop.ingest import plain
+from desktop.ingest.document import Reader, Sniffer
+
+
+@dataclass(frozen=True, slots=True)
+class Format:
+    """One kind of file Archive Browser imports.
+
+    Attributes:
+        name: a short key (``html``), shown in the debug log and the docs.
+        label: what the Import dialog's filter calls it (``Web pages``).
+        extensions: the file name endings it is chosen by, lower case with the dot.
+        read: the reader: a file -> its articles' texts, or refusals.
+        sniff: for an extension several formats share (``.xml``, ``.doc``), whether the file's first bytes are this
+            format's; formats without one take their extensions unconditionally, after those with one.
+    """
+
+    name: str
+    label: str
+    extensions: tuple[str, ...]
+    read: Reader
+    sniff: Sniffer | None = None
+
+
+FORMATS: tuple[Format, ...] = (
+    Format("text", "Text files", (".txt", ".text"), plain.read_text),
+    Format("markdown", "Markdown", (".md", ".markdown"), plain.read_markdown),
+    Format("html", "Web pages", (".html", ".htm", ".xhtml"), plain.read_html),
+    Format("jsonl", "JSON Lines (one article per line)", (".jsonl", ".ndjson"), plain.read_jsonl),
+)
+
+
+def extensions() -> tuple[str, ...]:
+    """Every extension some format reads, in registry order, once each."""
+    return tuple(dict.fromkeys(ext for fmt in FORMATS for ext in fmt.extensions))
+
+
+def format_for(path: Path, head: bytes) -> Format | None:
+    """The format of ``path``: by its extension, the sniffers of formats sharing it deciding first."""
+    suffix = "".join(path.suffixes[-2:]).lower() if path.name.lower().endswith(".gz") else path.suffix.lower()
+    matching = [fmt for fmt in FORMATS if suffix in fmt.extensions]
+    for fmt in matching:
+        if fmt.sniff is not None and fmt.sniff(head):
+            return fmt
+    return next((fmt for fmt in matching if fmt.sniff is None), None)
+
+
+def supported_summary() -> str:
+    """The extensions as a short phrase for messages and help: ``.txt, .md, .html and .jsonl``."""
+    names = [fmt.extensions[0] for fmt in FORMATS]
+    return ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else names[0]
+
+
+def dialog_filter() -> str:
+    """A file dialog's filter: every supported file first, then one line per format, then all files."""
+
+    def patterns(exts: tuple[str, ...]) -> str:
+        return " ".join(f"*{ext}" for ext in exts)
+
+    lines = [f"Articles ({patterns(extensions())})"]
+    lines += [f"{fmt.label} ({patterns(fmt.extensions)})" for fmt in FORMATS]
+    lines.append("All files (*)")
+    return ";;".join(lines)

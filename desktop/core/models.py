@@ -67,6 +67,8 @@ class ParsedArticle:
     boilerplate: list[Span] = field(default_factory=list)
     url: str | None = None
     tags: list[str] = field(default_factory=list)
+    author: str | None = None
+    publication: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,13 +29,19 @@ class NotAnArticleError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class Hints:
-    """Metadata a file format already knows (HTML ``<h1>``, JSONL fields); it wins over guessing."""
+    """Metadata a file format already knows (HTML ``<h1>``, JSONL fields); it wins over guessing.
+
+    ``agency`` is a wire agency (VNA, Reuters); ``publication`` the paper, site or feed that published the story
+    (The Washington Post, VnExpress); ``author`` the byline as written (several names separated by ``;``).
+    """
 
     title: str | None = None
     date: str | None = None
     agency: str | None = None
     url: str | None = None
     tags: tuple[str, ...] = ()
+    author: str | None = None
+    publication: str | None = None
 
 
 @dataclass(slots=True)
@@ -324,11 +330,18 @@ class _Parser:
             boilerplate=_merge_spans(self.spans),
             url=self.hints.url,
             tags=list(self.hints.tags),
+            author=_hint(self.hints.author),
+            publication=_hint(self.hints.publication),
         )
 
     def _marker_lines(self) -> set[int]:
         starts = {span.start for span in self.spans if span.kind == "date-marker"}
         return {i for i, line in enumerate(self.lines) if line.start in starts}
+
+
+def _hint(value: str | None) -> str | None:
+    """A metadata hint as stored: clean, on one line, None when empty."""
+    return collapse_whitespace(clean_text(value)) or None if value else None
 
 
 def _merge_spans(spans: list[Span]) -> list[Span]:

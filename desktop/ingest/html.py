@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
+from desktop.ingest.structure import Hints
+
 _SKIPPED = frozenset({"script", "style", "noscript", "template", "svg", "iframe", "object", "embed", "canvas", "head"})
 _BLOCKS = frozenset(
     {
@@ -77,6 +79,15 @@ class _Extractor(HTMLParser):
         if self.in_h1:
             self.h1_parts.append(data)
         self.parts.append(data)
+
+
+def extract_page(markup: str, *, url: str | None = None) -> tuple[str, Hints]:
+    """A web page's article text and what the page says of it (headline, date, site): the one web-page path.
+
+    Every format that holds web pages (saved pages, MHTML, e-mail HTML parts, web archives) goes through here.
+    """
+    page = extract_html(markup)
+    return page.text, Hints(title=page.title, date=page.date, agency=page.site, url=url)
 
 
 def extract_html(markup: str) -> HtmlText:

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 from desktop.ingest.decode import NotTextError, decode_bytes
 from desktop.ingest.document import Extracted, Refused, SourceFile
-from desktop.ingest.html import extract_html
+from desktop.ingest.html import extract_page
 from desktop.ingest.structure import Hints
 
 _MD_HEADING = re.compile(r"^#{1,6}\s+", re.MULTILINE)
@@ -36,8 +36,8 @@ def read_html(source: SourceFile) -> Iterator[Extracted | Refused]:
         if isinstance(item, Refused):
             yield item
             continue
-        page = extract_html(item.text)
-        yield Extracted(page.text, Hints(title=page.title, date=page.date, agency=page.site), encoding=item.encoding)
+        text, hints = extract_page(item.text)
+        yield Extracted(text, hints, encoding=item.encoding)
 
 
 def _tags(value: object) -> tuple[str, ...]:

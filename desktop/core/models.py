@@ -69,6 +69,8 @@ class ParsedArticle:
     tags: list[str] = field(default_factory=list)
     author: str | None = None
     publication: str | None = None
+    #: other fields the source gave: section, page, edition, language, a news database's document id
+    details: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

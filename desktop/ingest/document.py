@@ -49,6 +49,7 @@ class Extracted:
             outcome's label (``feed.rss:3``); None for the whole file.
         where: the part in words (``line 3``, ``message 3``), put before a reason this part is refused.
         original: the part's own bytes, kept byte for byte; None when the original is the whole file.
+        details: other fields the source gave (section, page, edition, language, a database's document id).
     """
 
     text: str
@@ -57,6 +58,7 @@ class Extracted:
     part: str | None = None
     where: str | None = None
     original: bytes | None = None
+    details: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

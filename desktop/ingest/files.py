@@ -11,10 +11,13 @@ from pathlib import Path
 from desktop.core.models import ParsedArticle
 from desktop.ingest import formats
 from desktop.ingest.document import SNIFF_BYTES, Extracted, FileTooLargeError, Refused, SourceFile
+from desktop.ingest.exports import split_export
 from desktop.ingest.patterns import NewsPatterns
-from desktop.ingest.structure import NotAnArticleError, parse_article
+from desktop.ingest.structure import Hints, NotAnArticleError, parse_article
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+#: what of an export's header each story keeps: the search that found it and when it was asked
+_EXPORT_HEADER = frozenset({"terms", "search terms", "time of request", "date and time"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,13 +119,28 @@ def read_candidates(path: Path, patterns: NewsPatterns, *, max_bytes: int = DEFA
             return
         source = SourceFile(path=path, label=label, size=path.stat().st_size, max_bytes=max_bytes)
         for item in fmt.read(source):
-            yield _candidate(item, source, patterns)
+            for piece in stories_of(item):
+                yield _candidate(piece, source, patterns)
     except FileTooLargeError as exc:
         yield _skip(label, str(exc))
     except PermissionError:
         yield _skip(label, "cannot read: permission denied")
     except OSError as exc:
         yield _skip(label, f"cannot read: {exc.strerror or exc}")
+
+
+def stories_of(item: Extracted | Refused) -> Iterator[Extracted | Refused]:
+    """A whole file's text split into its stories when it is a news-database export; anything else as it is."""
+    export = split_export(item.text) if isinstance(item, Extracted) and item.part is None else None
+    if export is None:
+        yield item
+        return
+    assert isinstance(item, Extracted)
+    header = tuple((f"export {key}", value) for key, value in export.header.items() if key in _EXPORT_HEADER)
+    for story in export.stories:
+        hints = Hints(title=story.headline, date=story.date, author=story.byline, publication=story.publication, url=story.url)
+        details = (("database", export.database), *story.details.items(), *header)
+        yield Extracted(story.text, hints, item.encoding, part=str(story.number), where=f"story {story.number}", details=details)
 
 
 def _unsupported(path: Path) -> str:
@@ -137,5 +155,6 @@ def _candidate(item: Extracted | Refused, source: SourceFile, patterns: NewsPatt
         article = parse_article(item.text, patterns, item.hints)
     except NotAnArticleError as exc:
         return _skip(label, f"{item.where}: {exc}" if item.where else str(exc))
+    article.details = dict(item.details)
     data = item.original if item.original is not None else source.read()
     return Candidate(label=label, article=article, original=_original(data, source.path, label, item.encoding))

@@ -7,9 +7,10 @@ import unicodedata
 from collections.abc import Iterator
 from email import policy
 from email.errors import MessageError
+from email.header import decode_header, make_header
 from email.message import EmailMessage, Message
 from email.parser import BytesParser
-from email.utils import parsedate_to_datetime
+from email.utils import getaddresses, parsedate_to_datetime
 from pathlib import Path
 
 from desktop.ingest.decode import NotTextError, decode_bytes
@@ -156,34 +157,51 @@ def _unflow(text: str, *, delete_space: bool) -> str:
     return "\n".join(joined)
 
 
-def _header(message: EmailMessage, name: str) -> str | None:
-    """A header's text, encoded words decoded, or None when missing or unreadable."""
+def _raw(message: EmailMessage, name: str) -> str | None:
+    """A header's value as written (``raw_items`` skips the header objects, which cost a millisecond a message)."""
+    for key, value in message.raw_items():
+        if key.lower() == name:
+            return str(value)
+    return None
+
+
+def _decoded(value: str) -> str:
+    """Encoded words (``=?utf-8?b?...?=``) decoded; bytes that are not ASCII read as UTF-8, else detected."""
+    if any("\udc80" <= char <= "\udcff" for char in value):
+        raw = value.encode("ascii", "surrogateescape")
+        try:
+            value = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            value = raw.decode("cp1252", "replace")
     try:
-        value = message.get(name)
-        text = " ".join(str(value).split()) if value is not None else ""
-    except _HEADER_ERRORS:
-        return None
-    return unicodedata.normalize("NFC", text) or None
+        value = str(make_header(decode_header(value)))
+    except (*_HEADER_ERRORS, UnicodeError):
+        pass  # an encoded word that cannot be decoded: kept as written
+    return unicodedata.normalize("NFC", " ".join(value.split()))
+
+
+def _header(message: EmailMessage, name: str) -> str | None:
+    """A header's text, encoded words decoded, or None when missing or empty."""
+    value = _raw(message, name)
+    return _decoded(value) or None if value is not None else None
 
 
 def _date(message: EmailMessage) -> str | None:
     """The day the message was sent, as the sender's clock had it (ISO ``YYYY-MM-DD``)."""
-    value = _header(message, "date")
+    value = _raw(message, "date")
     if value is None:
         return None
     try:
-        return parsedate_to_datetime(value).date().isoformat()
+        return parsedate_to_datetime(" ".join(value.split())).date().isoformat()
     except (ValueError, TypeError, IndexError, OverflowError):
         return None
 
 
 def _sender(message: EmailMessage) -> str | None:
     """The sender's name as written (their address when the header gives no name); several joined by ``;``."""
-    try:
-        header = message.get("from")
-        addresses = getattr(header, "addresses", ()) if header is not None else ()
-        names = [address.display_name or address.addr_spec for address in addresses]
-    except _HEADER_ERRORS:
-        names = []
-    names = [unicodedata.normalize("NFC", name.strip()) for name in names if name and name.strip()]
-    return "; ".join(names) if names else _header(message, "from")
+    value = _raw(message, "from")
+    if value is None:
+        return None
+    names = [_decoded(name) or address for name, address in getaddresses([value])]
+    found = [name for name in names if name]
+    return "; ".join(found) if found else _decoded(value) or None

@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
-import gzip
-import io
 import re
 import zlib
 from collections.abc import Iterator
-from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
@@ -23,42 +20,72 @@ _PAGE_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", re.IGNORECASE)
 _ISO_DAY = re.compile(r"\s*(\d{4}-\d{2}-\d{2})")
 _READ_PIECE = 1 << 20
-# what warcio raises on a record it cannot parse; BadGzipFile and zlib.error for a damaged compressed archive
-_DAMAGED = (ArchiveLoadFailed, StatusAndHeadersParserException, ValueError, zlib.error, gzip.BadGzipFile)
+_GZIP = 16 + zlib.MAX_WBITS  # zlib reading the gzip format
+#: how a WARC and an ARC file begin (after their gzip layer)
+_SIGNATURES = (b"WARC/", b"filedesc://")
+# what warcio raises on a record it cannot parse; zlib.error for damaged compressed data
+_DAMAGED = (ArchiveLoadFailed, StatusAndHeadersParserException, ValueError, zlib.error)
 
 
 class _Stream:
-    """The archive's bytes for warcio: a gzipped archive decompressed here, and its being cut short noticed.
+    """The archive's bytes for warcio, a gzipped archive decompressed here, member after member.
 
-    warcio reads an early end of the gzip data as the end of the archive; this notes it, so the archivist hears it.
-    Decompressing here also reads an archive gzipped whole (``gzip file.warc``), which warcio refuses.
+    Decompressing here notices an archive cut short (warcio takes it for the end), keeps every byte before the
+    cut (``gzip.GzipFile`` drops the last block's), and also reads an archive gzipped whole (``gzip file.warc``),
+    which warcio refuses. Each call decompresses at most what was asked for, so a gzip bomb costs time, not memory.
     """
 
-    def __init__(self, handle: io.BufferedIOBase) -> None:
+    def __init__(self, handle: BinaryIO) -> None:
         self.handle = handle
         self.position = 0
         self.cut_short = False
+        self.head = handle.read(2)
+        self.gzipped = self.head == b"\x1f\x8b"
+        self.decompressor = zlib.decompressobj(_GZIP) if self.gzipped else None
+        self.compressed = self.head if self.gzipped else b""
+        self.pending = b"" if self.gzipped else self.head
+        self.finished = False
 
     def read(self, size: int = -1) -> bytes:
-        try:
-            data = self.handle.read(size)
-        except EOFError:
-            self.cut_short = True
-            return b""
+        want = size if size >= 0 else 1 << 62
+        if self.decompressor is not None:
+            self._decompress(want)
+        elif len(self.pending) < want:
+            self.pending += self.handle.read(want - len(self.pending)) if size >= 0 else self.handle.read()
+        data, self.pending = self.pending[:want], self.pending[want:]
         self.position += len(data)
         return data
+
+    def _decompress(self, want: int) -> None:
+        while len(self.pending) < want and not self.finished and self.decompressor is not None:
+            if self.decompressor.eof:  # one gzip member done: the next one, if any
+                rest = self.decompressor.unused_data or self.handle.read(_READ_PIECE)
+                if not rest.strip(b"\x00"):  # the end, or the zero padding some tools add
+                    self.finished = True
+                    break
+                self.decompressor, self.compressed = zlib.decompressobj(_GZIP), rest
+            if not self.compressed:
+                self.compressed = self.handle.read(_READ_PIECE)
+                if not self.compressed:
+                    self.finished = self.cut_short = True
+                    break
+            self.pending += self.decompressor.decompress(self.compressed, want - len(self.pending))
+            self.compressed = self.decompressor.unconsumed_tail
 
     def tell(self) -> int:
         return self.position
 
-
-def _open(path: Path) -> io.BufferedIOBase:
-    handle = path.open("rb")
-    if handle.read(2) == b"\x1f\x8b":
-        handle.seek(0)
-        return gzip.GzipFile(fileobj=handle, mode="rb")
-    handle.seek(0)
-    return handle
+    def read_ahead(self, signatures: tuple[bytes, ...]) -> bool:
+        """Whether the (decompressed) archive starts with one of ``signatures``; nothing is consumed."""
+        longest = max(len(signature) for signature in signatures)
+        try:
+            if self.decompressor is not None:
+                self._decompress(longest)
+            elif len(self.pending) < longest:
+                self.pending += self.handle.read(longest - len(self.pending))
+        except zlib.error:
+            return False
+        return self.pending.lstrip().startswith(signatures)
 
 
 def read_warc(source: SourceFile) -> Iterator[Extracted | Refused]:
@@ -69,22 +96,27 @@ def read_warc(source: SourceFile) -> Iterator[Extracted | Refused]:
     """
     number = 0
     pages = 0
-    with _open(source.path) as handle:
+    cut_in_page = False
+    with source.path.open("rb") as handle:
         stream = _Stream(handle)
+        if not stream.read_ahead(_SIGNATURES):
+            yield Refused("not a WARC or ARC web archive: it does not start with a WARC or ARC record")
+            return
         records = ArchiveIterator(stream, arc2warc=True)
         try:
             for number, record in enumerate(records, start=1):
                 outcome = _page(record, number, source.max_bytes)
                 if outcome is not None:
                     pages += 1
+                    cut_in_page = isinstance(outcome, Refused) and stream.cut_short
                     yield outcome
         except _DAMAGED as exc:
             yield Refused(_damaged(number, exc), str(number + 1))
             return
         finally:
             records.close()
-    if stream.cut_short:
-        yield Refused(f"the archive is cut short after record {number} (an incomplete copy?): the records before it were read")
+    if stream.cut_short and not cut_in_page:
+        yield Refused(f"the archive is cut short at record {number} (an incomplete copy?): the pages before the cut were read")
     elif pages == 0:
         yield Refused(f"no web pages in this archive ({number} records, none an HTML page captured with status 200)")
 
@@ -113,6 +145,8 @@ def _page(record: Any, number: int, max_bytes: int) -> Extracted | Refused | Non
     payload = _read_capped(record.content_stream(), max_bytes)
     if payload is None:
         return Refused(f"{where}: {url or 'a page'} is {limit}", part)
+    if getattr(record.raw_stream, "limit", 0) > 0:  # fewer bytes than the record declares: only at the file's end
+        return Refused(f"{where}: {url or 'the page'} is cut short (the archive ends inside it)", part)
     try:
         markup, encoding = _decode(payload, content_type)
     except NotTextError as exc:

@@ -133,6 +133,8 @@ def _part_text(part: Message) -> tuple[str, str]:
     payload = part.get_payload(decode=True)
     data = payload if isinstance(payload, bytes) else b""
     charset = part.get_content_charset()
+    if not data.strip():
+        return "", charset or "ascii"
     if charset:
         try:
             return unicodedata.normalize("NFC", data.decode(charset)), charset

@@ -20,6 +20,7 @@ from desktop.ingest.structure import Hints
 
 #: an mbox is read a line at a time; a longer "line" is read in pieces of this size, so memory stays bounded
 _LINE_PIECE = 1 << 20
+_SNIFF_BYTES = 8192
 _MBOXRD_QUOTED_FROM = re.compile(rb"^>(>*From )", re.MULTILINE)
 # the email package is lenient, but a malformed header can still trip its parser when the header is read
 _HEADER_ERRORS = (MessageError, ValueError, TypeError, IndexError, AttributeError, LookupError)
@@ -94,6 +95,10 @@ def _article(raw: bytes, *, number: int | None = None) -> Extracted | Refused:
     prefix = "" if where is None else f"{where}: "
     if not raw.strip():
         return Refused(f"{prefix}empty message", part)
+    try:
+        decode_bytes(raw[:_SNIFF_BYTES])  # a mail is text (attachments are base64): this refuses a photo or a program
+    except NotTextError as exc:
+        return Refused(f"{prefix}not an e-mail message: {exc}", part)
     parsed = BytesParser(policy=policy.default).parsebytes(_MBOXRD_QUOTED_FROM.sub(rb"\1", raw) if number else raw)
     assert isinstance(parsed, EmailMessage)  # policy.default builds EmailMessage objects
     body = _body(parsed)

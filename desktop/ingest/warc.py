@@ -39,6 +39,7 @@ class _Stream:
         self.handle = handle
         self.position = 0
         self.cut_short = False
+        self.damaged = False
         self.head = handle.read(2)
         self.gzipped = self.head == b"\x1f\x8b"
         self.decompressor = zlib.decompressobj(_GZIP) if self.gzipped else None
@@ -69,7 +70,11 @@ class _Stream:
                 if not self.compressed:
                     self.finished = self.cut_short = True
                     break
-            self.pending += self.decompressor.decompress(self.compressed, want - len(self.pending))
+            try:
+                self.pending += self.decompressor.decompress(self.compressed, want - len(self.pending))
+            except zlib.error:
+                self.finished = self.damaged = True  # what came before the damage is still read
+                break
             self.compressed = self.decompressor.unconsumed_tail
 
     def tell(self) -> int:
@@ -91,8 +96,8 @@ class _Stream:
 def read_warc(source: SourceFile) -> Iterator[Extracted | Refused]:
     """A WARC or ARC file: one article per HTML page captured with status 200; other records skipped silently.
 
-    A record is read only up to the file size limit, so a huge capture costs time, never memory. When the
-    archive holds no page at all, one outcome says so.
+    A record is read only up to the file size limit, so a huge capture costs time, never memory. An archive cut
+    short or damaged keeps the pages before and gets one outcome saying so; so does one that holds no page at all.
     """
     number = 0
     pages = 0
@@ -108,14 +113,16 @@ def read_warc(source: SourceFile) -> Iterator[Extracted | Refused]:
                 outcome = _page(record, number, source.max_bytes)
                 if outcome is not None:
                     pages += 1
-                    cut_in_page = isinstance(outcome, Refused) and stream.cut_short
+                    cut_in_page = isinstance(outcome, Refused) and (stream.cut_short or stream.damaged)
                     yield outcome
         except _DAMAGED as exc:
             yield Refused(_damaged(number, exc), str(number + 1))
             return
         finally:
             records.close()
-    if stream.cut_short and not cut_in_page:
+    if stream.damaged and not cut_in_page:
+        yield Refused(f"the archive is damaged at record {number + 1} (its compressed data cannot be read): the pages before were read")
+    elif stream.cut_short and not cut_in_page:
         yield Refused(f"the archive is cut short at record {number} (an incomplete copy?): the pages before the cut were read")
     elif pages == 0:
         yield Refused(f"no web pages in this archive ({number} records, none an HTML page captured with status 200)")
@@ -146,7 +153,7 @@ def _page(record: Any, number: int, max_bytes: int) -> Extracted | Refused | Non
     if payload is None:
         return Refused(f"{where}: {url or 'a page'} is {limit}", part)
     if getattr(record.raw_stream, "limit", 0) > 0:  # fewer bytes than the record declares: only at the file's end
-        return Refused(f"{where}: {url or 'the page'} is cut short (the archive ends inside it)", part)
+        return Refused(f"{where}: {url or 'the page'} is incomplete: the archive ends or is damaged inside it", part)
     try:
         markup, encoding = _decode(payload, content_type)
     except NotTextError as exc:

@@ -91,7 +91,7 @@ def _vet(data: bytes) -> _Vetting:
         parser.Parse(data, True)
     except _UnsafeEntityError:
         vetting.safe = False
-    except (expat.ExpatError, ValueError):
+    except (expat.ExpatError, ValueError, LookupError):  # LookupError: an encoding Python does not know
         vetting.well_formed = False
         # expat stopped before it could see every declaration: refuse any the file spells out
         vetting.safe = not any("<!ENTITY".encode(encoding) in data for encoding in ("utf-8", "utf-16-le", "utf-16-be"))
@@ -106,7 +106,11 @@ def read_feed(source: SourceFile) -> Iterator[Extracted | Refused]:
         yield Refused("not read: the feed declares XML entities that could expand without bound or come from outside the file")
         return
     # bytes in a stream: feedparser fetches a string that looks like a URL and opens one that names a file
-    parsed = feedparser.parse(io.BytesIO(data), sanitize_html=False, resolve_relative_uris=False)
+    try:
+        parsed = feedparser.parse(io.BytesIO(data), sanitize_html=False, resolve_relative_uris=False)
+    except Exception as exc:  # feedparser's lenient parser trips on some broken feeds: one outcome, never a crash
+        yield Refused(f"not a feed that can be read ({type(exc).__name__}: {_short(exc)})")
+        return
     entries: list[Mapping[str, Any]] = list(parsed.get("entries", []))
     if not entries:
         problem = parsed.get("bozo_exception")
@@ -119,7 +123,10 @@ def read_feed(source: SourceFile) -> Iterator[Extracted | Refused]:
     publication = _text(parsed.get("feed", {}).get("title"))
     for number, entry in enumerate(entries, start=1):
         original = data[slice(*vetting.spans[number - 1])] if cut else None
-        yield _entry(entry, number, publication, original)
+        try:
+            yield _entry(entry, number, publication, original)
+        except Exception as exc:  # an entry whose fields trip the HTML path: that entry's outcome, not the feed's end
+            yield Refused(f"entry {number}: cannot be read ({type(exc).__name__}: {_short(exc)})", str(number))
 
 
 def _entry(entry: Mapping[str, Any], number: int, publication: str | None, original: bytes | None) -> Extracted | Refused:
@@ -163,8 +170,9 @@ def _title(entry: Mapping[str, Any]) -> str | None:
 
 def _date(entry: Mapping[str, Any]) -> str | None:
     """The day the entry was published, as the feed's own clock gives it (feedparser's parsed dates are in UTC)."""
+    fields = dict(entry)  # the plain fields: feedparser's own lookup maps a missing "updated" to "published", with a warning
     for key in ("published", "updated", "created"):
-        raw = _text(entry.get(key))
+        raw = _text(fields.get(key))
         if not raw:
             continue
         if match := _ISO_DAY.match(raw):
@@ -172,7 +180,7 @@ def _date(entry: Mapping[str, Any]) -> str | None:
         try:
             return parsedate_to_datetime(raw).date().isoformat()
         except (ValueError, TypeError, IndexError, OverflowError):
-            parsed = entry.get(f"{key}_parsed")
+            parsed = fields.get(f"{key}_parsed")
             if parsed:
                 return f"{parsed.tm_year:04d}-{parsed.tm_mon:02d}-{parsed.tm_mday:02d}"
     return None

@@ -89,8 +89,20 @@ def _without_separator(lines: list[bytes]) -> bytes:
 
 
 def _article(raw: bytes, *, number: int | None = None) -> Extracted | Refused:
-    """One message's article, or why it has none."""
-    part = None if number is None else str(number)
+    """One message's article, or why it has none: one outcome whatever the message holds."""
+    try:
+        return _read_message(raw, number)
+    except Exception as exc:  # the email package on a hostile message: one outcome for it, never a crash of the import
+        prefix = "" if number is None else f"message {number}: "
+        return Refused(f"{prefix}cannot read this message ({type(exc).__name__}: {' '.join(str(exc).split())[:160]})", _part(number))
+
+
+def _part(number: int | None) -> str | None:
+    return None if number is None else str(number)
+
+
+def _read_message(raw: bytes, number: int | None) -> Extracted | Refused:
+    part = _part(number)
     where = None if number is None else f"message {number}"
     prefix = "" if where is None else f"{where}: "
     if not raw.strip():

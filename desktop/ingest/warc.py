@@ -9,8 +9,6 @@ from collections.abc import Iterator
 from typing import Any, BinaryIO
 
 from warcio.archiveiterator import ArchiveIterator
-from warcio.exceptions import ArchiveLoadFailed
-from warcio.statusandheaders import StatusAndHeadersParserException
 
 from desktop.ingest.decode import NotTextError, decode_bytes
 from desktop.ingest.document import Extracted, Refused, SourceFile
@@ -23,8 +21,6 @@ _READ_PIECE = 1 << 20
 _GZIP = 16 + zlib.MAX_WBITS  # zlib reading the gzip format
 #: how a WARC and an ARC file begin (after their gzip layer)
 _SIGNATURES = (b"WARC/", b"filedesc://")
-# what warcio raises on a record it cannot parse; zlib.error for damaged compressed data
-_DAMAGED = (ArchiveLoadFailed, StatusAndHeadersParserException, ValueError, zlib.error)
 
 
 class _Stream:
@@ -110,12 +106,15 @@ def read_warc(source: SourceFile) -> Iterator[Extracted | Refused]:
         records = ArchiveIterator(stream, arc2warc=True)
         try:
             for number, record in enumerate(records, start=1):
-                outcome = _page(record, number, source.max_bytes)
+                try:
+                    outcome = _page(record, number, source.max_bytes)
+                except Exception as exc:  # a page that trips the HTML path or warcio: that record's outcome only
+                    outcome = Refused(f"record {number}: cannot be read ({type(exc).__name__}: {_short(exc)})", str(number))
                 if outcome is not None:
                     pages += 1
                     cut_in_page = isinstance(outcome, Refused) and (stream.cut_short or stream.damaged)
                     yield outcome
-        except _DAMAGED as exc:
+        except Exception as exc:  # warcio on a damaged or hostile archive: ArchiveLoadFailed, parse errors and its own slips
             yield Refused(_damaged(number, exc), str(number + 1))
             return
         finally:
@@ -128,8 +127,12 @@ def read_warc(source: SourceFile) -> Iterator[Extracted | Refused]:
         yield Refused(f"no web pages in this archive ({number} records, none an HTML page captured with status 200)")
 
 
+def _short(exc: Exception) -> str:
+    return " ".join(str(getattr(exc, "msg", None) or exc).split())[:200] or type(exc).__name__
+
+
 def _damaged(number: int, exc: Exception) -> str:
-    what = " ".join(str(getattr(exc, "msg", None) or exc).split())[:200]
+    what = _short(exc)
     if number == 0:
         return f"not a WARC or ARC web archive ({what})"
     return f"record {number + 1}: damaged, the archive cannot be read past record {number} ({what})"

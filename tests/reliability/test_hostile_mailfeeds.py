@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import random
 import subprocess
 import sys
 import tracemalloc
@@ -257,3 +258,31 @@ def test_a_damaged_warc_gz_gets_a_reason(tmp_path: Path, patterns: NewsPatterns)
     assert [(c.label.rsplit("/", 1)[1], c.article is not None, c.reason) for c in found] == [
         ("damaged.warc.gz", False, "the archive is damaged at record 3 (its compressed data cannot be read): the pages before were read")
     ]
+
+
+_SPLICES = (b"<", b">", b"&", b"\n", b"From ", b"=?utf-8?b?", b"\x00", b"]]>", b"<!ENTITY", b"<![CDh", b"charset=")
+
+
+@pytest.mark.parametrize("name", ["newsroom.mbox", "metro-alternative-attachment.eml", "baomau.rss", "world-desk.atom", "capture.warc.gz"])
+def test_mangled_samples_each_get_outcomes_and_never_crash(name: str, tmp_path: Path, patterns: NewsPatterns) -> None:
+    """Bytes changed, cut, spliced in: feedparser, warcio, the email package and the HTML path each tripped on some."""
+    rng = random.Random(name)
+    original = (DATA / name).read_bytes()
+    if name.endswith(".gz"):
+        original, name = gzip.decompress(original), name[: -len(".gz")]
+    for round_number in range(150):
+        data = bytearray(original)
+        for _ in range(rng.randint(1, 8)):
+            position = rng.randrange(len(data))
+            choice = rng.random()
+            if choice < 0.4:
+                data[position] = rng.randrange(256)
+            elif choice < 0.6:
+                del data[position : position + rng.randint(1, 50)]
+            else:
+                data[position:position] = rng.choice(_SPLICES)
+        path = tmp_path / f"{round_number}-{name}"
+        path.write_bytes(bytes(data))
+        found = list(read_candidates(path, patterns))
+        assert found, f"no outcome for {path.name}"
+        assert all((c.article is None) != (c.reason is None) for c in found)

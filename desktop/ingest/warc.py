@@ -8,8 +8,6 @@ import zlib
 from collections.abc import Iterator
 from typing import Any, BinaryIO
 
-from warcio.archiveiterator import ArchiveIterator
-
 from desktop.ingest.decode import NotTextError, decode_bytes
 from desktop.ingest.document import Extracted, Refused, SourceFile
 from desktop.ingest.html import extract_page
@@ -95,6 +93,8 @@ def read_warc(source: SourceFile) -> Iterator[Extracted | Refused]:
     A record is read only up to the file size limit, so a huge capture costs time, never memory. An archive cut
     short or damaged keeps the pages before and gets one outcome saying so; so does one that holds no page at all.
     """
+    from warcio.archiveiterator import ArchiveIterator  # on first use: the app starts without it
+
     number = 0
     pages = 0
     cut_in_page = False

@@ -103,10 +103,9 @@ def read_feed(source: SourceFile) -> Iterator[Extracted | Refused]:
     if not vetting.safe:
         yield Refused("not read: the feed declares XML entities that could expand without bound or come from outside the file")
         return
-    # bytes in a stream: feedparser fetches a string that looks like a URL and opens one that names a file
     import feedparser  # on first use: the app starts without it (about 50 ms)
 
-    try:
+    try:  # bytes in a stream: feedparser fetches a string that looks like a URL, and opens one that names a file
         parsed = feedparser.parse(io.BytesIO(data), sanitize_html=False, resolve_relative_uris=False)
     except Exception as exc:  # feedparser's lenient parser trips on some broken feeds: one outcome, never a crash
         yield Refused(f"not a feed that can be read ({type(exc).__name__}: {_short(exc)})")

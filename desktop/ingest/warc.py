@@ -77,13 +77,10 @@ class _Stream:
     def read_ahead(self, signatures: tuple[bytes, ...]) -> bool:
         """Whether the (decompressed) archive starts with one of ``signatures``; nothing is consumed."""
         longest = max(len(signature) for signature in signatures)
-        try:
-            if self.decompressor is not None:
-                self._decompress(longest)
-            elif len(self.pending) < longest:
-                self.pending += self.handle.read(longest - len(self.pending))
-        except zlib.error:
-            return False
+        if self.decompressor is not None:
+            self._decompress(longest)
+        elif len(self.pending) < longest:
+            self.pending += self.handle.read(longest - len(self.pending))
         return self.pending.lstrip().startswith(signatures)
 
 

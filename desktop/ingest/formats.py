@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from desktop.ingest import plain
+from desktop.ingest import feeds, mail, plain, warc
 from desktop.ingest.document import Reader, Sniffer
 
 
@@ -39,6 +39,11 @@ FORMATS: tuple[Format, ...] = (
     Format("markdown", "Markdown", (".md", ".markdown"), plain.read_markdown),
     Format("html", "Web pages", (".html", ".htm", ".xhtml"), plain.read_html),
     Format("jsonl", "JSON Lines (one article per line)", (".jsonl", ".ndjson"), plain.read_jsonl),
+    Format("email", "E-mail messages", (".eml",), mail.read_eml),
+    Format("mbox", "Mailboxes (one article per message)", (".mbox",), mail.read_mbox),
+    Format("feed", "News feeds, RSS and Atom (one article per entry)", (".rss", ".atom"), feeds.read_feed),
+    Format("feed-xml", "News feeds saved as .xml", (".xml", ".rdf"), feeds.read_feed, feeds.sniff_feed),
+    Format("warc", "Web archives, WARC and ARC (one article per page)", (".warc", ".warc.gz", ".arc", ".arc.gz"), warc.read_warc),
 )
 
 

@@ -14,6 +14,7 @@ from desktop.ingest.feeds import sniff_feed
 from desktop.ingest.files import Candidate, read_candidates
 from desktop.ingest.patterns import NewsPatterns
 from desktop.library import Library
+from tests.external import external_file
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "mailfeeds"
 
@@ -105,7 +106,7 @@ def test_xml_is_a_feed_only_when_it_holds_one(patterns: NewsPatterns) -> None:
     ],
 )
 def test_feedparsers_own_sample_feeds(name: str, title: str, url: str, date: str, author: str, patterns: NewsPatterns) -> None:
-    (candidate,) = articles(DATA / "external" / name, patterns)
+    (candidate,) = articles(external_file(f"mailfeeds/{name}"), patterns)
     article = candidate.article
     assert article is not None
     assert (article.title, article.url, article.date.iso(), article.author, article.publication) == (

@@ -13,6 +13,7 @@ from warcio.warcwriter import WARCWriter
 from desktop.ingest.files import Candidate, read_candidates
 from desktop.ingest.patterns import NewsPatterns
 from desktop.library import Library
+from tests.external import external_file
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "mailfeeds"
 
@@ -70,7 +71,7 @@ def test_capture_date_when_the_page_has_none(tmp_path: Path, patterns: NewsPatte
     ],
 )
 def test_warcios_own_sample_archives(name: str, label: str, url: str, title: str, date: str, patterns: NewsPatterns) -> None:
-    path = DATA / "external" / name
+    path = external_file(f"mailfeeds/{name}")
     found = list(read_candidates(path, patterns))
     assert [c.label for c in found] == [f"{path}:{label}"]
     article = found[0].article

@@ -115,7 +115,10 @@ def read_candidates(path: Path, patterns: NewsPatterns, *, max_bytes: int = DEFA
             head = handle.read(SNIFF_BYTES)
         fmt = formats.format_for(path, head)
         if fmt is None:
-            yield _skip(label, _unsupported(path))
+            kinds = formats.labels_for(path)
+            yield _skip(
+                label, f"not one of the kinds of {path.suffix} file Archive Browser reads ({kinds})" if kinds else _unsupported(path)
+            )
             return
         source = SourceFile(path=path, label=label, size=path.stat().st_size, max_bytes=max_bytes)
         for item in fmt.read(source):

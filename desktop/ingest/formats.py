@@ -62,6 +62,12 @@ def format_for(path: Path, head: bytes) -> Format | None:
     return next((fmt for fmt in matching if fmt.sniff is None), None)
 
 
+def labels_for(path: Path) -> str:
+    """The labels of the formats that read files named like ``path``, for saying what a file is not."""
+    suffix = "".join(path.suffixes[-2:]).lower() if path.name.lower().endswith(".gz") else path.suffix.lower()
+    return "; ".join(fmt.label for fmt in FORMATS if suffix in fmt.extensions)
+
+
 def supported_summary() -> str:
     """The extensions as a short phrase for messages and help: ``.txt, .md, .html and .jsonl``."""
     names = [fmt.extensions[0] for fmt in FORMATS]

@@ -88,7 +88,7 @@ def test_xml_is_a_feed_only_when_it_holds_one(patterns: NewsPatterns) -> None:
     (sitemap,) = read_candidates(DATA / "not-a-feed.xml", patterns)
     assert sitemap.article is None
     assert sitemap.reason is not None
-    assert sitemap.reason.startswith("unsupported file type '.xml'")
+    assert sitemap.reason == "not one of the kinds of .xml file Archive Browser reads (News feeds saved as .xml)"
     assert sniff_feed(b'\xef\xbb\xbf<?xml version="1.0"?>\n<!-- generated -->\n<rss version="2.0">')
     assert sniff_feed('<?xml version="1.0" encoding="utf-16"?><feed xmlns="http://www.w3.org/2005/Atom">'.encode("utf-16"))
     assert sniff_feed(b'<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/">')

@@ -1,4 +1,4 @@
-"""Readers of the plain formats: text, Markdown, HTML (visible text) and JSON Lines (one article per line)."""
+"""Readers of the plain formats: text, Markdown, HTML (the story on a saved page) and JSON Lines (one article per line)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import json
 import re
 from collections.abc import Iterator
 
-from desktop.ingest.decode import NotTextError, decode_bytes
+from desktop.ingest.decode import NotTextError, decode_bytes, decode_markup
 from desktop.ingest.document import Extracted, Refused, SourceFile
 from desktop.ingest.html import extract_page
 from desktop.ingest.structure import Hints
@@ -31,13 +31,14 @@ def read_markdown(source: SourceFile) -> Iterator[Extracted | Refused]:
 
 
 def read_html(source: SourceFile) -> Iterator[Extracted | Refused]:
-    """A saved web page: its visible text, with the headline, date and site it declares."""
-    for item in read_text(source):
-        if isinstance(item, Refused):
-            yield item
-            continue
-        text, hints = extract_page(item.text)
-        yield Extracted(text, hints, encoding=item.encoding)
+    """A saved web page: its story (or visible text), with the headline, date, byline and site it declares."""
+    try:
+        decoded = decode_markup(source.read())
+    except NotTextError as exc:
+        yield Refused(str(exc))
+        return
+    text, hints = extract_page(decoded.text)
+    yield Extracted(text, hints, encoding=decoded.encoding)
 
 
 def _tags(value: object) -> tuple[str, ...]:

@@ -6,8 +6,9 @@ import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
+from desktop.ingest.document import FileTooLargeError
 from desktop.ingest.structure import Hints
-from desktop.ingest.webpage import MainContent, main_content
+from desktop.ingest.webpage import MainContent, main_content, slim_markup
 
 _SKIPPED = frozenset({"script", "style", "noscript", "template", "svg", "iframe", "object", "embed", "canvas", "head"})
 _BLOCKS = frozenset(
@@ -19,6 +20,17 @@ _BLOCKS = frozenset(
 _DATE_META = ("article:published_time", "datepublished", "date", "pubdate", "dc.date", "publishdate")
 _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 _SPACES = re.compile(r"[ \t\f\v]+")
+#: a web page's markup, inline images left out, is at most this long: real news pages are under 3 MB, and past
+#: this a hostile page (millions of tags) would take minutes to read
+MAX_PAGE_CHARS = 5_000_000
+
+
+class PageTooLargeError(FileTooLargeError):
+    """A web page's markup is over :data:`MAX_PAGE_CHARS`; the message says so in plain words.
+
+    A :class:`FileTooLargeError`, so the import skips the file with this reason even where a reader lets it through;
+    a reader of several pages catches it to refuse only that part.
+    """
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,7 +104,16 @@ def extract_page(markup: str, *, url: str | None = None) -> tuple[str, Hints]:
     date, byline, site (as the publication, never as a wire agency) and URL (``url`` when given, else the page's
     canonical one). A page with no main content to find, or one whose main content is nearly all its text,
     gives its visible text.
+
+    Raises:
+        PageTooLargeError: the markup, inline images left out, is over :data:`MAX_PAGE_CHARS`.
     """
+    markup = slim_markup(markup)
+    if len(markup) > MAX_PAGE_CHARS:
+        raise PageTooLargeError(
+            f"too large for a web page ({len(markup) / 1_000_000:.1f} million characters of markup besides its images;"
+            f" the limit is {MAX_PAGE_CHARS / 1_000_000:.0f} million)"
+        )
     visible = extract_html(markup)
     main = main_content(markup, url=url)
     text = _main_text(main, visible)

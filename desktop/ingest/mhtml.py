@@ -9,7 +9,7 @@ from email.message import Message
 
 from desktop.ingest.decode import NotTextError, decode_markup
 from desktop.ingest.document import SNIFF_BYTES, Extracted, Refused, SourceFile
-from desktop.ingest.html import extract_page
+from desktop.ingest.html import PageTooLargeError, extract_page
 from desktop.ingest.plain import read_html
 
 _HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
@@ -39,7 +39,11 @@ def read_mhtml(source: SourceFile) -> Iterator[Extracted | Refused]:
     except NotTextError as exc:
         yield Refused(f"the web page inside: {exc}")
         return
-    text, hints = extract_page(decoded.text, url=_location(message, part))
+    try:
+        text, hints = extract_page(decoded.text, url=_location(message, part))
+    except PageTooLargeError as exc:
+        yield Refused(f"the web page inside is {exc}")
+        return
     yield Extracted(text, hints, encoding=decoded.encoding)
 
 

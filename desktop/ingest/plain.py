@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 from desktop.ingest.decode import NotTextError, decode_bytes, decode_markup
 from desktop.ingest.document import Extracted, Refused, SourceFile
-from desktop.ingest.html import extract_page
+from desktop.ingest.html import PageTooLargeError, extract_page
 from desktop.ingest.structure import Hints
 
 _MD_HEADING = re.compile(r"^#{1,6}\s+", re.MULTILINE)
@@ -37,7 +37,11 @@ def read_html(source: SourceFile) -> Iterator[Extracted | Refused]:
     except NotTextError as exc:
         yield Refused(str(exc))
         return
-    text, hints = extract_page(decoded.text)
+    try:
+        text, hints = extract_page(decoded.text)
+    except PageTooLargeError as exc:
+        yield Refused(str(exc))
+        return
     yield Extracted(text, hints, encoding=decoded.encoding)
 
 

@@ -13,11 +13,13 @@ if TYPE_CHECKING:
 
 _log = logging.getLogger(__name__)
 
-#: markup past this (after inline images are taken out) is not given to trafilatura: its trees and their copies
-#: would take GBs; such a page is read as visible text, which streams. Real article pages are well under 3 MB.
-MAIN_CONTENT_MAX_CHARS = 10_000_000
+#: past this many tags (after :func:`slim_markup`) a page is not given to trafilatura, whose time grows with the
+#: tags (~30 µs each; real news pages have a few thousand); such a page is read as visible text
+MAIN_CONTENT_MAX_TAGS = 150_000
 # a saved "single file" page carries its images inline as data: URIs, often most of its size; they are never text
 _DATA_URI = re.compile(r"data:[\w.+-]+/[\w.+-]+(?:;[\w.+=-]+)*;base64,[A-Za-z0-9+/=\s]{200,}")
+# a tag whose attributes run past 64 KB (real pages' longest are ~30 KB): millions of attributes take GBs to parse
+_HUGE_TAG = re.compile(r"<([A-Za-z][\w:.-]*)[^<>]{65536,}>")
 # publication dates from the page's markup only: the extensive search reads dates out of copyright lines and sidebars
 _DATE_PARAMS = {"extensive_search": False, "original_date": True}
 
@@ -35,14 +37,15 @@ class MainContent:
 
 
 def slim_markup(markup: str) -> str:
-    """``markup`` with the payloads of inline ``data:`` images taken out (they hold no text)."""
-    return _DATA_URI.sub("data:,", markup) if "base64," in markup else markup
+    """``markup`` without what holds no text and costs the parsers most: inline ``data:`` images, runaway attributes."""
+    if "base64," in markup:
+        markup = _DATA_URI.sub("data:,", markup)
+    return _HUGE_TAG.sub(r"<\1>", markup) if len(markup) > 65536 else markup
 
 
 def main_content(markup: str, *, url: str | None = None) -> MainContent | None:
-    """The page's main content, or None when there is none to find (or the page is too large to look for it)."""
-    markup = slim_markup(markup)
-    if len(markup) > MAIN_CONTENT_MAX_CHARS or not markup.strip():
+    """The main content of a page (already slimmed), or None when there is none to find or too many tags to look."""
+    if not markup.strip() or markup.count("<") > MAIN_CONTENT_MAX_TAGS:
         return None
     import trafilatura  # lxml, htmldate, courlan: loaded on the first web page, not when the app starts
 
@@ -81,6 +84,6 @@ def _config() -> ConfigParser:
     from trafilatura.settings import use_config
 
     config = use_config()
-    config.set("DEFAULT", "MAX_FILE_SIZE", str(MAIN_CONTENT_MAX_CHARS * 4))
+    config.set("DEFAULT", "MAX_FILE_SIZE", str(1 << 30))  # the page's size is ours to limit (desktop.ingest.html)
     config.set("DEFAULT", "EXTRACTION_TIMEOUT", "0")
     return config

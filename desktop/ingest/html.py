@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
@@ -143,13 +144,13 @@ def _headline(h1: str | None, declared: str | None) -> str | None:
     return declared
 
 
-#: when the main content keeps this share of the visible words, the page had no furniture worth taking out
-_NEARLY_ALL = 0.9
+#: when the main content leaves out no more than this share of the visible words, the page had no furniture
+_NOTHING_LEFT_OUT = 0.02
 _WORD = re.compile(r"\w+")
 
 
 def _main_text(main: MainContent | None, visible: HtmlText) -> str:
-    """The main content as blank-line-separated paragraphs, or the visible text when it is (nearly) all of it.
+    """The main content as blank-line-separated paragraphs, or the visible text when it left (nearly) nothing out.
 
     On a short page trafilatura may give the body's raw text runs, an inline ``<b>`` on a line of its own;
     the visible text keeps those in their paragraphs.
@@ -158,7 +159,9 @@ def _main_text(main: MainContent | None, visible: HtmlText) -> str:
         return visible.text
     lines = (_SPACES.sub(" ", line).strip() for line in main.text.split("\n"))
     text = "\n\n".join(line for line in lines if line)
-    if not text or len(_WORD.findall(text)) >= _NEARLY_ALL * len(_WORD.findall(visible.text)):
+    visible_words = Counter(_WORD.findall(visible.text))
+    left_out = visible_words - Counter(_WORD.findall(text)) - Counter(_WORD.findall(visible.h1 or ""))
+    if not text or left_out.total() <= _NOTHING_LEFT_OUT * visible_words.total():
         return visible.text
     return text
 

@@ -146,6 +146,8 @@ def _headline(h1: str | None, declared: str | None) -> str | None:
 
 #: when the main content leaves out no more than this share of the visible words, the page had no furniture
 _NOTHING_LEFT_OUT = 0.02
+#: main content shorter than this is no story (a menu's links kept from a contact page): the page's visible text is read
+_MIN_STORY_WORDS = 25
 _WORD = re.compile(r"\w+")
 
 
@@ -153,15 +155,16 @@ def _main_text(main: MainContent | None, visible: HtmlText) -> str:
     """The main content as blank-line-separated paragraphs, or the visible text when it left (nearly) nothing out.
 
     On a short page trafilatura may give the body's raw text runs, an inline ``<b>`` on a line of its own;
-    the visible text keeps those in their paragraphs.
+    the visible text keeps those in their paragraphs. A few words of main content are not a story either.
     """
     if main is None:
         return visible.text
     lines = (_SPACES.sub(" ", line).strip() for line in main.text.split("\n"))
     text = "\n\n".join(line for line in lines if line)
     visible_words = Counter(_WORD.findall(visible.text))
-    left_out = visible_words - Counter(_WORD.findall(text)) - Counter(_WORD.findall(visible.h1 or ""))
-    if not text or left_out.total() <= _NOTHING_LEFT_OUT * visible_words.total():
+    kept = Counter(_WORD.findall(text))
+    left_out = visible_words - kept - Counter(_WORD.findall(visible.h1 or ""))
+    if kept.total() < _MIN_STORY_WORDS or left_out.total() <= _NOTHING_LEFT_OUT * visible_words.total():
         return visible.text
     return text
 

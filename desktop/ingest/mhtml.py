@@ -42,7 +42,7 @@ def read_mhtml(source: SourceFile) -> Iterator[Extracted | Refused]:
     try:
         text, hints = extract_page(decoded.text, url=_location(message, part))
     except PageTooLargeError as exc:
-        yield Refused(f"the web page inside is {exc}")
+        yield Refused(f"the web page inside: {exc}")
         return
     yield Extracted(text, hints, encoding=decoded.encoding)
 

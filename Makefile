@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 ARCHIVE ?=
 
-.PHONY: run test stress lint app screenshots bench bench-quick bench-gui bench-gui-quick bench-startup system-deps clean
+.PHONY: run test stress lint app screenshots bench bench-quick bench-gui bench-gui-quick bench-startup bench-extraction system-deps clean
 
 system-deps:
 	@bash .ci/system-deps.sh $(PYTHON)
@@ -56,6 +56,10 @@ bench: system-deps $(STAMP)
 
 bench-quick: system-deps $(STAMP)
 	$(BIN)/python -m bench.engines --articles 2000 --gui 200
+
+# The story kept from real news pages against their true article bodies (bench/data/README.md: the pages).
+bench-extraction: $(STAMP)
+	$(BIN)/python -m bench.extraction
 
 bench-gui: system-deps $(STAMP)
 	$(BIN)/python -m bench.gui --files 2000 --articles 100000

@@ -1,4 +1,4 @@
-"""Bytes to text: BOMs, UTF-8, UTF-16 without BOM, detected legacy charsets; binary files refused."""
+"""Bytes to text: BOMs, UTF-8, UTF-16 without BOM, declared (web pages) and detected legacy charsets; binary files refused."""
 
 from __future__ import annotations
 
@@ -66,7 +66,59 @@ def _utf16_without_bom(data: bytes) -> str | None:
 
 
 def decode_bytes(data: bytes) -> Decoded:
-    """Decode ``data`` as text or raise :class:`NotTextError` with a reason a person understands."""
+    """Decode ``data`` as text or raise :class:`NotTextError` with a reason a person understands.
+
+    For plain text the two legacy code pages are guessed before statistical detection (see :func:`_legacy_decode`).
+    """
+    early = _bom_binary_or_utf(data)
+    if early is not None:
+        return early
+    legacy = _legacy_decode(data)
+    if legacy is not None:
+        return _checked(*legacy)
+    return _detected(data)
+
+
+def decode_markup(data: bytes, *, transport_charset: str | None = None) -> Decoded:
+    """Decode a web page's bytes as a browser would: BOM, then the declared charset, then detection.
+
+    ``transport_charset`` is what the page's container says (an MHTML or e-mail part's ``Content-Type``); it
+    comes before the page's own ``<meta charset>`` or ``http-equiv`` declaration. A page that declares nothing
+    (or declares what its bytes are not) is read as UTF-8, else by charset_normalizer, and only when detection
+    finds nothing by the legacy Vietnamese and Western guesses: a page is long enough for detection to be right,
+    and a Russian or Czech page read as cp1252 is garbled throughout.
+    """
+    if not data.strip():
+        raise NotTextError("empty file")
+    for signature, what in _SIGNATURES:
+        if data.startswith(signature):
+            raise NotTextError(f"binary file ({what}), not text")
+    if not any(data.startswith(bom) for bom, _ in _BOMS):
+        for declared, how in ((transport_charset, "given"), (declared_charset(data), "declared")):
+            codec = _markup_codec(declared)
+            if codec is None:
+                continue
+            try:
+                text = data.decode(codec)
+            except UnicodeDecodeError:
+                continue  # the declaration is wrong: the bytes decide
+            if codec == "cp1258":
+                text = unicodedata.normalize("NFC", text)
+            return _checked(text, f"{codec} ({how})")
+    early = _bom_binary_or_utf(data)
+    if early is not None:
+        return early
+    try:
+        return _detected(data)
+    except NotTextError:
+        legacy = _legacy_decode(data)
+        if legacy is None:
+            raise
+        return _checked(*legacy)
+
+
+def _bom_binary_or_utf(data: bytes) -> Decoded | None:
+    """What is certain before any guessing: empty, a BOM, a binary signature, UTF-16 or UTF-8 (None: none of them)."""
     if not data.strip():
         raise NotTextError("empty file")
     for bom, encoding in _BOMS:
@@ -93,13 +145,58 @@ def decode_bytes(data: bytes) -> Decoded:
     mixed = _utf8_with_stray_bytes(data)
     if mixed is not None:
         return _checked(*mixed)
-    legacy = _legacy_decode(data)
-    if legacy is not None:
-        return _checked(*legacy)
+    return None
+
+
+def _detected(data: bytes) -> Decoded:
     best = from_bytes(data).best()
     if best is None or best.encoding is None:
         raise NotTextError("unknown encoding or binary file: no text encoding fits these bytes")
     return _checked(str(best), best.encoding)
+
+
+#: how far into a page its charset declaration is looked for (browsers look at 1 KB first, then re-read on a later one)
+DECLARATION_SCAN_BYTES = 64 * 1024
+_META_CHARSET = re.compile(rb"""<meta\s[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.IGNORECASE)
+_XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._:-]+)""", re.IGNORECASE)
+# labels the web platform reads otherwise than Python does (WHATWG Encoding: latin-1 and ASCII pages are windows-1252)
+_WEB_LABELS = {
+    "iso8859-1": "cp1252",
+    "ascii": "cp1252",
+    "iso8859-9": "cp1254",
+    "iso8859-11": "cp874",
+    "tis-620": "cp874",
+    "windows-874": "cp874",
+    "gb2312": "gb18030",
+    "gbk": "gb18030",
+    "x-sjis": "shift_jis",
+    "euc_kr": "cp949",
+    "unicode-1-1-utf-8": "utf-8",
+    "iso-8859-8-i": "iso8859-8",
+}
+
+
+def declared_charset(data: bytes) -> str | None:
+    """The charset a page names in its start: ``<meta charset>``, ``<meta http-equiv content="…; charset=…">``, ``<?xml encoding>``."""
+    head = data[:DECLARATION_SCAN_BYTES]
+    match = _XML_ENCODING.search(head) or _META_CHARSET.search(head)
+    return match.group(1).decode("ascii") if match else None
+
+
+def _markup_codec(label: str | None) -> str | None:
+    """Python's codec for a charset label as browsers read it; None for no label, an unknown one, or UTF-16/32 named in ASCII."""
+    if not label:
+        return None
+    label = label.strip().lower()
+    label = _WEB_LABELS.get(label, label)
+    try:
+        name = codecs.lookup(label).name
+    except LookupError:
+        return None
+    name = _WEB_LABELS.get(name, name)
+    if name.startswith(("utf-16", "utf-32")):
+        return None  # a page that could state this in ASCII is not UTF-16: browsers read it as UTF-8
+    return name
 
 
 _STRAY = re.compile("[\udc80-\udcff]+")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from desktop.ingest import feeds, mail, plain, warc
+from desktop.ingest import feeds, mail, mhtml, plain, warc
 from desktop.ingest.document import Reader, Sniffer
 
 
@@ -38,6 +38,7 @@ FORMATS: tuple[Format, ...] = (
     Format("text", "Text files", (".txt", ".text"), plain.read_text),
     Format("markdown", "Markdown", (".md", ".markdown"), plain.read_markdown),
     Format("html", "Web pages", (".html", ".htm", ".xhtml"), plain.read_html),
+    Format("mhtml", "Web pages saved as one file (MHTML)", (".mhtml", ".mht"), mhtml.read_mhtml),
     Format("jsonl", "JSON Lines (one article per line)", (".jsonl", ".ndjson"), plain.read_jsonl),
     Format("email", "E-mail messages", (".eml",), mail.read_eml),
     Format("mbox", "Mailboxes (one article per message)", (".mbox",), mail.read_mbox),

@@ -1,4 +1,4 @@
-"""Readers of the plain formats: text, Markdown, HTML (visible text) and JSON Lines (one article per line)."""
+"""Readers of the plain formats: text, Markdown, HTML (the story on a saved page) and JSON Lines (one article per line)."""
 
 from __future__ import annotations
 
@@ -6,9 +6,10 @@ import json
 import re
 from collections.abc import Iterator
 
-from desktop.ingest.decode import NotTextError, decode_bytes
+from desktop.ingest.decode import NotTextError, decode_bytes, decode_markup
 from desktop.ingest.document import Extracted, Refused, SourceFile
-from desktop.ingest.html import extract_page
+from desktop.ingest.exports import html_cells_apart, might_be_export, split_export
+from desktop.ingest.html import PageTooLargeError, extract_html, extract_page
 from desktop.ingest.structure import Hints
 
 _MD_HEADING = re.compile(r"^#{1,6}\s+", re.MULTILINE)
@@ -31,13 +32,23 @@ def read_markdown(source: SourceFile) -> Iterator[Extracted | Refused]:
 
 
 def read_html(source: SourceFile) -> Iterator[Extracted | Refused]:
-    """A saved web page: its visible text, with the headline, date and site it declares."""
-    for item in read_text(source):
-        if isinstance(item, Refused):
-            yield item
-            continue
-        text, hints = extract_page(item.text)
-        yield Extracted(text, hints, encoding=item.encoding)
+    """A saved web page: its story (or visible text), with the headline, date, byline and site it declares."""
+    try:
+        decoded = decode_markup(source.read())
+    except NotTextError as exc:
+        yield Refused(str(exc))
+        return
+    if might_be_export(decoded.text):  # a database's export: every story is main content, its labels the structure
+        visible = extract_html(html_cells_apart(decoded.text)).text
+        if split_export(visible) is not None:
+            yield Extracted(visible, encoding=decoded.encoding)
+            return
+    try:
+        text, hints = extract_page(decoded.text)
+    except PageTooLargeError as exc:
+        yield Refused(str(exc))
+        return
+    yield Extracted(text, hints, encoding=decoded.encoding)
 
 
 def _tags(value: object) -> tuple[str, ...]:

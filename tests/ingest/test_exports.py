@@ -141,3 +141,11 @@ def test_an_ordinary_article_is_not_an_export(tmp_path: Path) -> None:
 )
 def test_date_lines(line: str, iso: str | None) -> None:
     assert iso_date(line) == iso
+
+
+def test_a_factiva_html_export_file_imports_story_by_story() -> None:
+    stories = articles(DATA / "factiva-4-stories.html")
+    assert [article.publication for _label, article in stories] == PUBLICATIONS
+    assert [article.date.iso() for _label, article in stories] == DATES
+    assert stories[1][1].title == HEADLINES[1]
+    assert stories[0][1].details["document id"] == "VNNEWS0020240114ek3e00001"

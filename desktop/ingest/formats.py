@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from desktop.ingest import plain
+from desktop.ingest import office, pdf, plain, rtf
 from desktop.ingest.document import Reader, Sniffer
 
 
@@ -39,6 +39,11 @@ FORMATS: tuple[Format, ...] = (
     Format("markdown", "Markdown", (".md", ".markdown"), plain.read_markdown),
     Format("html", "Web pages", (".html", ".htm", ".xhtml"), plain.read_html),
     Format("jsonl", "JSON Lines (one article per line)", (".jsonl", ".ndjson"), plain.read_jsonl),
+    Format("pdf", "PDF documents", (".pdf",), pdf.read_pdf),
+    Format("docx", "Word documents", (".docx", ".doc"), office.read_word),
+    Format("doc-rtf", "Word documents saved as RTF", (".doc",), rtf.read_rtf, sniff=rtf.is_rtf),
+    Format("odt", "OpenDocument text", (".odt",), office.read_odt),
+    Format("rtf", "Rich Text", (".rtf",), rtf.read_rtf),
 )
 
 

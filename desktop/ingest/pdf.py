@@ -1,0 +1,250 @@
+"""The PDF reader: the text layer page by page, paragraphs rebuilt, running headers, footers and page numbers left out."""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+import statistics
+import zlib
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+from io import BytesIO
+from itertools import pairwise
+
+from pdfminer.layout import LAParams, LTChar, LTPage, LTTextBox, LTTextLine
+from pdfminer.pdfdocument import PDFDocument, PDFEncryptionError, PDFPasswordIncorrect
+from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
+from pdfminer.pdfpage import PDFPage
+from pdfminer.pdfparser import PDFParser
+from pdfminer.pdftypes import resolve1
+from pdfminer.utils import decode_text
+
+from desktop.ingest.document import Extracted, Refused, SourceFile
+from desktop.ingest.meta import file_date_hint, meaningful_author, meaningful_title
+from desktop.ingest.structure import Hints
+
+#: past this many pages a PDF is a book or a bound volume, not an article; it is refused before its pages are laid out
+MAX_PAGES = 500
+#: what the file's compressed streams may expand to in all: a "zip bomb" stream of zeros is refused before pdfminer inflates it
+MAX_EXPANDED_BYTES = 400 * 1024 * 1024
+_EDGE_LINES = 2  # how many lines at the top and at the bottom of a page may be a running header or footer
+_PAGE_NUMBER = re.compile(
+    r"^(?:(?:page|p\.|trang|seite|página|pagina)\s*)?[-–—(\[]?\s*\d{1,5}\s*[-–—)\]]?(?:\s*(?:of|/|trên|von|de|di)\s*\d{1,5})?$",
+    re.IGNORECASE,
+)
+_SENTENCE_END = re.compile(r"[.!?:;…][\"”’»)\]]*$")
+_STREAM = re.compile(rb"stream\r?\n")
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(slots=True)
+class _Line:
+    text: str
+    x0: float
+    x1: float
+    y0: float
+    y1: float
+
+    @property
+    def height(self) -> float:
+        return self.y1 - self.y0
+
+
+def read_pdf(source: SourceFile) -> Iterator[Extracted | Refused]:
+    """A PDF: one article from its text layer, with its Title, Author and CreationDate as hints when they mean something."""
+    data = source.read()
+    if b"%PDF-" not in data[:1024]:
+        yield Refused("not a PDF file (no %PDF header): it may be damaged, or another kind of file named .pdf")
+        return
+    try:
+        yield _read(data)
+    except RecursionError:
+        yield Refused("a damaged PDF: its objects refer to each other in a loop")
+    except MemoryError:
+        yield Refused("a PDF too large to read in memory")
+    except Exception as exc:  # pdfminer raises many kinds (PSEOF, PDFSyntaxError, KeyError, TypeError, ...) on damaged files
+        log.debug("pdfminer failed on %s", source.label, exc_info=True)
+        yield Refused(f"a damaged PDF that cannot be read ({type(exc).__name__}): open it in a PDF reader and print it to a new PDF")
+
+
+def _read(data: bytes) -> Extracted | Refused:
+    if _expands_past(data, MAX_EXPANDED_BYTES):
+        return Refused(f"a PDF whose compressed contents expand past {MAX_EXPANDED_BYTES // 1_048_576} MB: not read (a 'zip bomb'?)")
+    try:
+        document = PDFDocument(PDFParser(BytesIO(data)), password="")
+    except PDFPasswordIncorrect:
+        return Refused("an encrypted PDF that needs a password to open: open it in a PDF reader, print it to a new PDF, and import that")
+    except PDFEncryptionError as exc:
+        return Refused(f"an encrypted PDF this reader cannot open ({exc}): print it to a new PDF and import that")
+    declared = resolve1(resolve1(document.catalog.get("Pages")) or {}).get("Count") if document.catalog else None
+    if isinstance(declared, int) and declared > MAX_PAGES:
+        return _too_many_pages(declared)
+    pages: list[list[list[_Line]]] = []
+    manager = PDFResourceManager(caching=True)
+    from pdfminer.converter import PDFPageAggregator  # the converter module is heavy: loaded on the first PDF
+
+    device = PDFPageAggregator(manager, laparams=LAParams())
+    interpreter = PDFPageInterpreter(manager, device)
+    for number, page in enumerate(PDFPage.create_pages(document), start=1):
+        if number > MAX_PAGES:
+            return _too_many_pages(None)
+        interpreter.process_page(page)
+        layout = device.get_result()
+        pages.append(_boxes(layout))
+    if not pages:
+        return Refused("a PDF with no pages")
+    _drop_running_lines(pages)
+    paragraphs = _paragraphs(pages)
+    text = "\n\n".join(paragraphs)
+    if not text.strip():
+        return Refused("no text layer: a scanned image, not text; run it through OCR (text recognition) first, then import the result")
+    return Extracted(text, _hints(document, text), encoding="pdf")
+
+
+def _too_many_pages(count: int | None) -> Refused:
+    pages = f"{count:,} pages" if count else f"more than {MAX_PAGES:,} pages"
+    return Refused(f"{pages}: a book or a bound volume, not an article (the limit is {MAX_PAGES:,}); split it into articles first")
+
+
+def _expands_past(data: bytes, limit: int) -> bool:
+    """Whether the file's Flate streams inflate past ``limit`` bytes in all (inflated in bounded pieces and dropped)."""
+    total = 0
+    for match in _STREAM.finditer(data):
+        inflater = zlib.decompressobj()
+        pending = data[match.end() : match.end() + 65_536]
+        position = match.end() + len(pending)
+        try:
+            while pending or inflater.unconsumed_tail:
+                chunk = inflater.decompress(inflater.unconsumed_tail or pending, 1 << 20)
+                pending = b""
+                total += len(chunk)
+                if total > limit:
+                    return True
+                if inflater.eof:
+                    break
+                if not inflater.unconsumed_tail:
+                    pending = data[position : position + 65_536]
+                    position += len(pending)
+        except zlib.error:
+            continue  # not Flate (or encrypted): pdfminer reads it as it is
+    return False
+
+
+def _line_text(line: LTTextLine) -> str:
+    """A line's text without footnote marks (digits set much smaller than the line's letters)."""
+    sizes = [item.size for item in line if isinstance(item, LTChar)]
+    if not sizes:
+        return str(line.get_text()).strip()
+    normal = max(sizes)
+    kept = [item.get_text() for item in line if not (isinstance(item, LTChar) and item.get_text().isdigit() and item.size < 0.75 * normal)]
+    return "".join(kept).replace("\n", " ").strip()
+
+
+def _boxes(layout: LTPage) -> list[list[_Line]]:
+    boxes: list[list[_Line]] = []
+    for element in layout:
+        if not isinstance(element, LTTextBox):
+            continue
+        lines = [_Line(_line_text(line), line.x0, line.x1, line.y0, line.y1) for line in element if isinstance(line, LTTextLine)]
+        lines = [line for line in lines if line.text]
+        if lines:
+            boxes.append(lines)
+    return boxes
+
+
+def _edge_key(text: str) -> str:
+    return re.sub(r"\d+", "#", " ".join(text.casefold().split()))
+
+
+def _drop_running_lines(pages: list[list[list[_Line]]]) -> None:
+    """Take out page numbers, and lines repeated at the top or bottom of most pages (running headers and footers)."""
+    edges: list[list[_Line]] = []
+    for boxes in pages:
+        lines = sorted((line for box in boxes for line in box), key=lambda line: -line.y1)
+        edges.append(lines[:_EDGE_LINES] + lines[-_EDGE_LINES:] if len(lines) > 2 * _EDGE_LINES else lines)
+    counts = Counter(key for page_edges in edges for key in {_edge_key(line.text) for line in page_edges})
+    needed = max(2, math.ceil(len(pages) / 2))
+    for boxes, page_edges in zip(pages, edges, strict=True):
+        running = {
+            id(line)
+            for line in page_edges
+            if _PAGE_NUMBER.match(line.text.strip()) or (len(pages) > 1 and counts[_edge_key(line.text)] >= needed)
+        }
+        boxes[:] = [kept for box in boxes if (kept := [line for line in box if id(line) not in running])]
+
+
+def _breaks_before(previous: _Line, line: _Line, left: float, right: float, pitch: float | None) -> bool:
+    """Whether ``line`` starts a new paragraph inside one text box: a wider gap, an indent, another size, or a short last line."""
+    height = max(line.height, previous.height, 1.0)
+    if abs(line.height - previous.height) > 0.25 * height:
+        return True
+    if pitch is not None and previous.y0 - line.y0 > 1.4 * pitch:
+        return True
+    if line.x0 > left + 0.8 * height and previous.x0 <= left + 0.3 * height:
+        return True
+    return previous.x1 < right - 0.15 * (right - left) and bool(_SENTENCE_END.search(previous.text))
+
+
+def _join_line(paragraph: str, line: str) -> str:
+    if paragraph.endswith(("-", "\u00ad")) and len(paragraph) > 1 and paragraph[-2].isalpha() and line[:1].islower():
+        return paragraph[:-1] + line  # a word split at the line's end
+    return f"{paragraph} {line}" if paragraph else line
+
+
+def _paragraphs(pages: list[list[list[_Line]]]) -> list[str]:
+    paragraphs: list[str] = []
+    for boxes in pages:
+        for box in boxes:
+            left, right = min(line.x0 for line in box), max(line.x1 for line in box)
+            steps = [a.y0 - b.y0 for a, b in pairwise(box) if a.y0 > b.y0]
+            pitch = statistics.median(steps) if len(steps) >= 2 else None
+            current = box[0].text
+            if paragraphs and _continues(paragraphs[-1], current):
+                current = _join_line(paragraphs.pop(), current)
+            for previous, line in pairwise(box):
+                if _breaks_before(previous, line, left, right, pitch):
+                    paragraphs.append(current)
+                    current = line.text
+                else:
+                    current = _join_line(current, line.text)
+            paragraphs.append(current)
+    return paragraphs
+
+
+def _continues(paragraph: str, text: str) -> bool:
+    """Whether ``text`` (the start of a box or page) goes on with ``paragraph``: it ended mid-sentence and ``text`` is lower case."""
+    return bool(text[:1].islower()) and not _SENTENCE_END.search(paragraph)
+
+
+def _info_text(info: dict[str, object], key: str) -> str | None:
+    value = resolve1(info.get(key))
+    if isinstance(value, bytes):
+        text = decode_text(value)
+    elif isinstance(value, str):
+        text = value
+    else:
+        return None
+    return " ".join(text.replace("\x00", "").split()) or None
+
+
+def _pdf_date(value: str | None) -> str | None:
+    """``D:20260314093000+07'00'`` -> ``2026-03-14``."""
+    match = re.match(r"(?:D:)?(\d{4})(\d{2})?(\d{2})?", value or "")
+    if not match:
+        return None
+    return "-".join(part for part in match.groups() if part)
+
+
+def _hints(document: PDFDocument, text: str) -> Hints:
+    info: dict[str, object] = {}
+    for entry in document.info:
+        if isinstance(entry, dict):
+            info.update(entry)
+    return Hints(
+        title=meaningful_title(_info_text(info, "Title"), text),
+        author=meaningful_author(_info_text(info, "Author")),
+        date=file_date_hint(_pdf_date(_info_text(info, "CreationDate")), text),
+    )

@@ -13,12 +13,12 @@ from dataclasses import dataclass
 from io import BytesIO
 from itertools import pairwise
 
-from pdfminer.layout import LAParams, LTChar, LTPage, LTTextBox, LTTextLine
+from pdfminer.layout import LAParams, LTChar, LTPage, LTTextBox, LTTextBoxVertical, LTTextLine
 from pdfminer.pdfdocument import PDFDocument, PDFEncryptionError, PDFPasswordIncorrect
 from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
 from pdfminer.pdfpage import PDFPage
 from pdfminer.pdfparser import PDFParser
-from pdfminer.pdftypes import resolve1
+from pdfminer.pdftypes import PDFObjRef, resolve1
 from pdfminer.utils import decode_text
 
 from desktop.ingest.document import Extracted, Refused, SourceFile
@@ -38,6 +38,26 @@ _SENTENCE_END = re.compile(r"[.!?:;…][\"”’»)\]]*$")
 _STREAM = re.compile(rb"stream\r?\n")
 
 log = logging.getLogger(__name__)
+logging.getLogger("pdfminer").setLevel(logging.ERROR)  # it warns on every odd object a damaged file holds; the outcome says enough
+
+
+class _LoopError(ValueError):
+    """An object that is only a reference leads back to itself: pdfminer would follow it forever."""
+
+
+class _GuardedDocument(PDFDocument):
+    """A document whose object look-ups refuse a loop of bare references (``2 0 obj 3 0 R``, ``3 0 obj 2 0 R``)."""
+
+    def getobj(self, objid: int) -> object:
+        found = super().getobj(objid)
+        seen = {objid}
+        probe = found
+        while isinstance(probe, PDFObjRef):
+            if probe.objid in seen:
+                raise _LoopError(f"object {objid} refers to itself through {len(seen)} references")
+            seen.add(probe.objid)
+            probe = super().getobj(probe.objid)
+        return found
 
 
 @dataclass(slots=True)
@@ -61,7 +81,7 @@ def read_pdf(source: SourceFile) -> Iterator[Extracted | Refused]:
         return
     try:
         yield _read(data)
-    except RecursionError:
+    except (RecursionError, _LoopError):
         yield Refused("a damaged PDF: its objects refer to each other in a loop")
     except MemoryError:
         yield Refused("a PDF too large to read in memory")
@@ -74,7 +94,7 @@ def _read(data: bytes) -> Extracted | Refused:
     if _expands_past(data, MAX_EXPANDED_BYTES):
         return Refused(f"a PDF whose compressed contents expand past {MAX_EXPANDED_BYTES // 1_048_576} MB: not read (a 'zip bomb'?)")
     try:
-        document = PDFDocument(PDFParser(BytesIO(data)), password="")
+        document = _GuardedDocument(PDFParser(BytesIO(data)), password="")
     except PDFPasswordIncorrect:
         return Refused("an encrypted PDF that needs a password to open: open it in a PDF reader, print it to a new PDF, and import that")
     except PDFEncryptionError as exc:
@@ -86,7 +106,7 @@ def _read(data: bytes) -> Extracted | Refused:
     manager = PDFResourceManager(caching=True)
     from pdfminer.converter import PDFPageAggregator  # the converter module is heavy: loaded on the first PDF
 
-    device = PDFPageAggregator(manager, laparams=LAParams())
+    device = PDFPageAggregator(manager, laparams=LAParams(detect_vertical=True))  # vertical CJK columns read as lines
     interpreter = PDFPageInterpreter(manager, device)
     for number, page in enumerate(PDFPage.create_pages(document), start=1):
         if number > MAX_PAGES:
@@ -100,7 +120,9 @@ def _read(data: bytes) -> Extracted | Refused:
     paragraphs = _paragraphs(pages)
     text = "\n\n".join(paragraphs)
     if not text.strip():
-        return Refused("no text layer: a scanned image, not text; run it through OCR (text recognition) first, then import the result")
+        return Refused(
+            "no text layer: a scanned image (or only pictures), not text; run it through OCR (text recognition), then import the result"
+        )
     return Extracted(text, _hints(document, text), encoding="pdf")
 
 
@@ -150,7 +172,9 @@ def _boxes(layout: LTPage) -> list[list[_Line]]:
             continue
         lines = [_Line(_line_text(line), line.x0, line.x1, line.y0, line.y1) for line in element if isinstance(line, LTTextLine)]
         lines = [line for line in lines if line.text]
-        if lines:
+        if isinstance(element, LTTextBoxVertical):
+            boxes.extend([line] for line in lines)  # a vertical column: one line each, its geometry is not a paragraph's
+        elif lines:
             boxes.append(lines)
     return boxes
 

@@ -98,7 +98,7 @@ def test_hyphenated_line_ends_join_words_and_paragraphs_run_on_across_pages(tmp_
     rest = wrap("posal to restore the citadel walls next week, officials said, after the experts from the institute", 70)
     page_one = _page(["Hue restores its citadel walls", "", first, *rest], top="THE HUE HERALD", bottom="- 1 -")
     page_two = _page(
-        wrap("sent their report to the ministry in Hanoi.", 70) + ["", *wrap("Work is to start in the dry season and end in 2028.", 70)],
+        [*wrap("sent their report to the ministry in Hanoi.", 70), "", *wrap("Work is to start in the dry season and end in 2028.", 70)],
         top="THE HUE HERALD",
         bottom="- 2 -",
     )

@@ -67,7 +67,10 @@ def test_a_doc_is_read_by_what_is_inside(tmp_path: Path, patterns: NewsPatterns)
 
 def test_docx_tables_text_boxes_and_tracked_changes(tmp_path: Path, patterns: NewsPatterns) -> None:
     table = f"<w:tbl><w:tr><w:tc>{docx_paragraph('Province')}</w:tc><w:tc>{docx_paragraph('Tonnes')}</w:tc></w:tr></w:tbl>"
-    deleted = "<w:p><w:r><w:t>Rice prices </w:t></w:r><w:del><w:r><w:delText>fell</w:delText></w:r></w:del><w:ins><w:r><w:t>rose</w:t></w:r></w:ins></w:p>"
+    deleted = (
+        "<w:p><w:r><w:t>Rice prices </w:t></w:r><w:del><w:r><w:delText>fell</w:delText></w:r></w:del>"
+        "<w:ins><w:r><w:t>rose</w:t></w:r></w:ins></w:p>"
+    )
     box = (
         "<w:p><w:r><w:t>Main text.</w:t><w:pict><w:txbxContent>"
         + docx_paragraph("Text in a box.")
@@ -107,7 +110,8 @@ def test_odt_spaces_notes_lists_and_a_document_that_is_not_text(tmp_path: Path, 
         '<text:p>Ferries<text:s text:c="3"/>to Cô Tô<text:note text:note-class="footnote"><text:note-citation>1</text:note-citation>'
         "<text:note-body><text:p>Cô Tô is in Quảng Ninh.</text:p></text:note-body></text:note> sail again.</text:p>"
         "<text:list><text:list-item><text:p>Two boats a day.</text:p></text:list-item></text:list>"
-        "<text:tracked-changes><text:changed-region><text:deletion><text:p>Deleted words.</text:p></text:deletion></text:changed-region></text:tracked-changes>"
+        "<text:tracked-changes><text:changed-region><text:deletion><text:p>Deleted words.</text:p></text:deletion>"
+        "</text:changed-region></text:tracked-changes>"
     )
     parsed = article(write_odt(tmp_path / "ferry.odt", body), patterns)
     assert (parsed.title, parsed.title_kind) == ("Ferry service resumes", "headline")

@@ -6,13 +6,13 @@ import logging
 import math
 import re
 import statistics
-import zlib
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from io import BytesIO
 from itertools import pairwise
 
+from pdfminer.converter import PDFPageAggregator
 from pdfminer.layout import LAParams, LTChar, LTPage, LTTextBox, LTTextBoxVertical, LTTextLine
 from pdfminer.pdfdocument import PDFDocument, PDFEncryptionError, PDFPasswordIncorrect
 from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
@@ -23,21 +23,20 @@ from pdfminer.utils import decode_text
 
 from desktop.ingest.document import Extracted, Refused, SourceFile
 from desktop.ingest.meta import file_date_hint, meaningful_author, meaningful_title
+from desktop.ingest.pdf_limits import StreamTooLargeError, inflation_budget, install
 from desktop.ingest.structure import Hints
 
 #: past this many pages a PDF is a book or a bound volume, not an article; it is refused before its pages are laid out
 MAX_PAGES = 500
-#: what the file's compressed streams may expand to in all: a "zip bomb" stream of zeros is refused before pdfminer inflates it
-MAX_EXPANDED_BYTES = 400 * 1024 * 1024
 _EDGE_LINES = 2  # how many lines at the top and at the bottom of a page may be a running header or footer
 _PAGE_NUMBER = re.compile(
     r"^(?:(?:page|p\.|trang|seite|página|pagina)\s*)?[-–—(\[]?\s*\d{1,5}\s*[-–—)\]]?(?:\s*(?:of|/|trên|von|de|di)\s*\d{1,5})?$",
     re.IGNORECASE,
 )
 _SENTENCE_END = re.compile(r"[.!?:;…][\"”’»)\]]*$")
-_STREAM = re.compile(rb"stream\r?\n")
 
 log = logging.getLogger(__name__)
+install()  # pdfminer inflates streams within bounds from here on
 logging.getLogger("pdfminer").setLevel(logging.ERROR)  # it warns on every odd object a damaged file holds; the outcome says enough
 
 
@@ -80,7 +79,10 @@ def read_pdf(source: SourceFile) -> Iterator[Extracted | Refused]:
         yield Refused("not a PDF file (no %PDF header): it may be damaged, or another kind of file named .pdf")
         return
     try:
-        yield _read(data)
+        with inflation_budget():
+            outcome = _read(data)
+    except StreamTooLargeError as exc:
+        yield Refused(f"a PDF whose compressed streams inflate past {exc.limit // 1_048_576} MB: not read (a 'zip bomb'?)")
     except (RecursionError, _LoopError):
         yield Refused("a damaged PDF: its objects refer to each other in a loop")
     except MemoryError:
@@ -88,11 +90,11 @@ def read_pdf(source: SourceFile) -> Iterator[Extracted | Refused]:
     except Exception as exc:  # pdfminer raises many kinds (PSEOF, PDFSyntaxError, KeyError, TypeError, ...) on damaged files
         log.debug("pdfminer failed on %s", source.label, exc_info=True)
         yield Refused(f"a damaged PDF that cannot be read ({type(exc).__name__}): open it in a PDF reader and print it to a new PDF")
+    else:
+        yield outcome
 
 
 def _read(data: bytes) -> Extracted | Refused:
-    if _expands_past(data, MAX_EXPANDED_BYTES):
-        return Refused(f"a PDF whose compressed contents expand past {MAX_EXPANDED_BYTES // 1_048_576} MB: not read (a 'zip bomb'?)")
     try:
         document = _GuardedDocument(PDFParser(BytesIO(data)), password="")
     except PDFPasswordIncorrect:
@@ -104,8 +106,6 @@ def _read(data: bytes) -> Extracted | Refused:
         return _too_many_pages(declared)
     pages: list[list[list[_Line]]] = []
     manager = PDFResourceManager(caching=True)
-    from pdfminer.converter import PDFPageAggregator  # the converter module is heavy: loaded on the first PDF
-
     device = PDFPageAggregator(manager, laparams=LAParams(detect_vertical=True))  # vertical CJK columns read as lines
     interpreter = PDFPageInterpreter(manager, device)
     for number, page in enumerate(PDFPage.create_pages(document), start=1):
@@ -129,30 +129,6 @@ def _read(data: bytes) -> Extracted | Refused:
 def _too_many_pages(count: int | None) -> Refused:
     pages = f"{count:,} pages" if count else f"more than {MAX_PAGES:,} pages"
     return Refused(f"{pages}: a book or a bound volume, not an article (the limit is {MAX_PAGES:,}); split it into articles first")
-
-
-def _expands_past(data: bytes, limit: int) -> bool:
-    """Whether the file's Flate streams inflate past ``limit`` bytes in all (inflated in bounded pieces and dropped)."""
-    total = 0
-    for match in _STREAM.finditer(data):
-        inflater = zlib.decompressobj()
-        pending = data[match.end() : match.end() + 65_536]
-        position = match.end() + len(pending)
-        try:
-            while pending or inflater.unconsumed_tail:
-                chunk = inflater.decompress(inflater.unconsumed_tail or pending, 1 << 20)
-                pending = b""
-                total += len(chunk)
-                if total > limit:
-                    return True
-                if inflater.eof:
-                    break
-                if not inflater.unconsumed_tail:
-                    pending = data[position : position + 65_536]
-                    position += len(pending)
-        except zlib.error:
-            continue  # not Flate (or encrypted): pdfminer reads it as it is
-    return False
 
 
 def _line_text(line: LTTextLine) -> str:

@@ -18,7 +18,8 @@ import pytest
 from desktop.ingest.files import read_candidates
 from desktop.ingest.office import MAX_XML_BYTES
 from desktop.ingest.patterns import NewsPatterns
-from desktop.ingest.pdf import MAX_EXPANDED_BYTES, MAX_PAGES
+from desktop.ingest.pdf import MAX_PAGES
+from desktop.ingest.pdf_limits import MAX_FILE_INFLATED_BYTES, MAX_STREAM_BYTES
 from desktop.library import Library
 from tests.conftest import REPO
 from tests.ingest.officewriter import W_NS, billion_laughs, docx_document, docx_paragraph, odt_content, write_docx, write_odt
@@ -197,14 +198,32 @@ def pdf_self_drawing_form(path: Path) -> Path:
     return path
 
 
-def pdf_flate_bomb(path: Path) -> Path:
+def pdf_with_contents(path: Path, *streams: bytes, extra: bytes = b"", compress: bool = True) -> Path:
+    """One page whose contents are ``streams`` (Flate-compressed unless told)."""
     pdf = PdfBuilder()
     catalog = pdf.add(b"<< /Type /Catalog /Pages 2 0 R >>")
     pdf.add(b"<< /Type /Pages /Count 1 /Kids [3 0 R] >>")
-    pdf.add(b"<< /Type /Page /Parent 2 0 R /Contents 4 0 R >>")
-    pdf.stream(content([(72, 700, "Bomb")]) + b"\n" + b" " * (MAX_EXPANDED_BYTES + MB), compress=True)
+    page = pdf.add(b"")
+    numbers = [pdf.stream(data, compress=compress, extra=extra) for data in streams]
+    pdf.set(page, b"<< /Type /Page /Parent 2 0 R /Contents [%s] >>" % b" ".join(b"%d 0 R" % number for number in numbers))
     path.write_bytes(pdf.build(catalog))
     return path
+
+
+def pdf_flate_bomb(path: Path) -> Path:
+    """One content stream of 160 MB of spaces: 160 KB in the file."""
+    return pdf_with_contents(path, content([(72, 700, "Bomb")]) + b"\n" + b" " * (160 * MB))
+
+
+def pdf_many_flate_streams(path: Path) -> Path:
+    """Streams each under the limit for one, together past the limit for a file."""
+    each = MAX_STREAM_BYTES - MB
+    return pdf_with_contents(path, *[b" " * each] * (MAX_FILE_INFLATED_BYTES // each + 1))
+
+
+def pdf_run_length_bomb(path: Path) -> Path:
+    """RunLength: two bytes make 128; 600 KB make 38 MB."""
+    return pdf_with_contents(path, b"\x81 " * (300 * 1024) + b"\x80", extra=b" /Filter /RunLengthDecode", compress=False)
 
 
 def write(data: bytes) -> Callable[[Path], Path]:
@@ -219,7 +238,9 @@ PDFS: dict[str, tuple[Callable[[Path], Path], str]] = {
     "reference-loop.pdf": (pdf_reference_loop, "refer to each other in a loop"),
     "self-drawing.pdf": (pdf_self_drawing_form, "no text layer"),
     "lying-page-count.pdf": (lambda path: write(many_pages(MAX_PAGES + 100, declared=1))(path), f"more than {MAX_PAGES} pages"),
-    "flate-bomb.pdf": (pdf_flate_bomb, "compressed contents expand past 400 MB"),
+    "flate-bomb.pdf": (pdf_flate_bomb, f"compressed streams inflate past {MAX_STREAM_BYTES // MB} MB"),
+    "many-flate-streams.pdf": (pdf_many_flate_streams, f"compressed streams inflate past {MAX_FILE_INFLATED_BYTES // MB} MB"),
+    "run-length-bomb.pdf": (pdf_run_length_bomb, f"compressed streams inflate past {MAX_STREAM_BYTES // MB} MB"),
     "garbage.pdf": (write(b"%PDF-1.7\n" + random.Random(7).randbytes(300_000)), "a damaged PDF that cannot be read"),
     "truncated.pdf": (lambda path: write((DATA / "rice.pdf").read_bytes()[:4000])(path), "a damaged PDF"),
     "scan.pdf": (write(scan_only_pdf()), "no text layer: a scanned image"),
@@ -232,7 +253,8 @@ def test_a_hostile_pdf_gets_one_clear_outcome_in_bounded_memory(name: str, tmp_p
     make, expected = PDFS[name]
     reason, peak = one_reason(make(tmp_path / name), patterns)
     assert expected in reason
-    assert peak < PEAK_LIMIT
+    # streams are kept once inflated, up to the budget for a file
+    assert peak < (MAX_FILE_INFLATED_BYTES + PEAK_LIMIT if name == "many-flate-streams.pdf" else PEAK_LIMIT)
 
 
 def test_a_100000_page_pdf_is_refused_by_its_page_count_in_bounded_memory(tmp_path: Path) -> None:
@@ -269,7 +291,7 @@ def test_a_folder_of_hostile_documents_imports_the_good_one_and_one_reason_for_e
     source = tmp_path / "in"
     source.mkdir()
     for name, (make, _) in {**PACKAGES, **PDFS}.items():
-        if name not in ("bomb.docx", "bomb.odt", "flate-bomb.pdf"):  # each big one is measured above
+        if name not in ("bomb.docx", "bomb.odt", "flate-bomb.pdf", "many-flate-streams.pdf"):  # each big one is measured above
             make(source / name)
     for name, (data, _) in RTFS.items():
         (source / name).write_bytes(data)

@@ -23,6 +23,7 @@ OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _HEADLINE_WITHIN = 3  # a Title or first heading counts as the headline when it is one of the first paragraphs
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"  # the same content again, for old readers
 _DC = "{http://purl.org/dc/elements/1.1/}"
 _DCTERMS = "{http://purl.org/dc/terms/}"
 _TEXT = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
@@ -220,7 +221,7 @@ def _docx_blocks(container: Element, document: _Document, headings: set[str]) ->
             document.add("".join(parts), heading)
             for paragraph in nested.paragraphs:
                 document.add(paragraph, False)
-        elif child.tag in (f"{_W}del", f"{_W}moveFrom"):
+        elif child.tag in (f"{_W}del", f"{_W}moveFrom", _FALLBACK):
             continue  # tracked deletions are not the document's text
         else:
             _docx_blocks(child, document, headings)
@@ -237,7 +238,16 @@ def _docx_runs(element: Element, parts: list[str], nested: _Document, headings: 
             parts.append("\n")
         elif tag == f"{_W}txbxContent":
             _docx_blocks(child, nested, headings)
-        elif tag in (f"{_W}del", f"{_W}moveFrom", f"{_W}instrText", f"{_W}delText", f"{_W}footnoteReference", f"{_W}pPr", f"{_W}rPr"):
+        elif tag in (
+            f"{_W}del",
+            f"{_W}moveFrom",
+            f"{_W}instrText",
+            f"{_W}delText",
+            f"{_W}footnoteReference",
+            f"{_W}pPr",
+            f"{_W}rPr",
+            _FALLBACK,
+        ):
             continue
         else:
             _docx_runs(child, parts, nested, headings)

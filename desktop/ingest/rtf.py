@@ -59,6 +59,9 @@ _SKIPPED = frozenset(
         "userprops",
         "docvar",
         "listtext",
+        "pntext",
+        "pntxta",
+        "pntxtb",
         "upr",
     }
 )

@@ -71,10 +71,12 @@ def test_docx_tables_text_boxes_and_tracked_changes(tmp_path: Path, patterns: Ne
         "<w:p><w:r><w:t>Rice prices </w:t></w:r><w:del><w:r><w:delText>fell</w:delText></w:r></w:del>"
         "<w:ins><w:r><w:t>rose</w:t></w:r></w:ins></w:p>"
     )
+    # Word writes a text box twice: for readers that know shapes (mc:Choice) and for older ones (mc:Fallback)
     box = (
-        "<w:p><w:r><w:t>Main text.</w:t><w:pict><w:txbxContent>"
-        + docx_paragraph("Text in a box.")
-        + "</w:txbxContent></w:pict></w:r></w:p>"
+        '<w:p><w:r><w:t>Main text.</w:t><mc:AlternateContent xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006">'
+        f"<mc:Choice><w:drawing><w:txbxContent>{docx_paragraph('Text in a box.')}</w:txbxContent></w:drawing></mc:Choice>"
+        f"<mc:Fallback><w:pict><w:txbxContent>{docx_paragraph('Text in a box.')}</w:txbxContent></w:pict></mc:Fallback>"
+        "</mc:AlternateContent></w:r></w:p>"
     )
     breaks = "<w:p><w:r><w:t>First line</w:t><w:br/><w:t>second line</w:t><w:tab/><w:t>after a tab</w:t></w:r></w:p>"
     path = write_docx(tmp_path / "t.docx", docx_paragraph("Rice prices rise", "Heading1") + deleted + table + box + breaks)

@@ -6,7 +6,6 @@ import logging
 import math
 import re
 import statistics
-from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from io import BytesIO
@@ -159,20 +158,36 @@ def _edge_key(text: str) -> str:
     return re.sub(r"\d+", "#", " ".join(text.casefold().split()))
 
 
+def _is_running(group: list[tuple[int, _Line]]) -> bool:
+    """Whether lines alike but for their numbers are a running header or footer: the same, or numbered with the page."""
+    if len({line.text for _, line in group}) == 1:
+        return True
+    numbers = [[int(n) for n in re.findall(r"\d+", line.text)] for _, line in group]
+    if not numbers[0] or any(len(found) != len(numbers[0]) for found in numbers):
+        return False
+    return any(len({found[k] - page for found, (page, _) in zip(numbers, group, strict=True)}) == 1 for k in range(len(numbers[0])))
+
+
 def _drop_running_lines(pages: list[list[list[_Line]]]) -> None:
-    """Take out page numbers, and lines repeated at the top or bottom of most pages (running headers and footers)."""
+    """Take out page numbers, and lines repeated at the top or bottom of most pages (running headers and footers).
+
+    Only the two highest and two lowest lines of a page can be one; lines that differ only in their numbers count as
+    one when the numbers follow the pages ("Page 3", "- 4 -"), not when they merely differ ("Paragraph 7", "Paragraph 12").
+    """
     edges: list[list[_Line]] = []
     for boxes in pages:
         lines = sorted((line for box in boxes for line in box), key=lambda line: -line.y1)
         edges.append(lines[:_EDGE_LINES] + lines[-_EDGE_LINES:] if len(lines) > 2 * _EDGE_LINES else lines)
-    counts = Counter(key for page_edges in edges for key in {_edge_key(line.text) for line in page_edges})
+    groups: dict[str, list[tuple[int, _Line]]] = {}
+    for page, page_edges in enumerate(edges):
+        for line in page_edges:
+            groups.setdefault(_edge_key(line.text), []).append((page, line))
     needed = max(2, math.ceil(len(pages) / 2))
-    for boxes, page_edges in zip(pages, edges, strict=True):
-        running = {
-            id(line)
-            for line in page_edges
-            if _PAGE_NUMBER.match(line.text.strip()) or (len(pages) > 1 and counts[_edge_key(line.text)] >= needed)
-        }
+    running = {id(line) for page_edges in edges for line in page_edges if _PAGE_NUMBER.match(line.text.strip())}
+    for group in groups.values():
+        if len({page for page, _ in group}) >= needed and _is_running(group):
+            running.update(id(line) for _, line in group)
+    for boxes in pages:
         boxes[:] = [kept for box in boxes if (kept := [line for line in box if id(line) not in running])]
 
 

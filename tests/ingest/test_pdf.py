@@ -116,6 +116,19 @@ def test_hyphenated_line_ends_join_words_and_paragraphs_run_on_across_pages(tmp_
     ]
 
 
+def test_lines_alike_but_for_numbers_go_only_when_the_numbers_follow_the_pages(tmp_path: Path, patterns: NewsPatterns) -> None:
+    texts = {1: (7, "Farmers sold early."), 2: (12, "Prices held."), 3: (19, "Exports grew.")}
+    pages = [
+        _page([f"Paragraph {n} says the delta earned more.", "", last], top=f"Saigon Times {page}", bottom=None)
+        for page, (n, last) in texts.items()
+    ]
+    path = tmp_path / "report.pdf"
+    path.write_bytes(make_pdf(pages))
+    assert paragraphs(article(path, patterns)) == [
+        text for n, last in texts.values() for text in (f"Paragraph {n} says the delta earned more.", last)
+    ]
+
+
 @pytest.mark.parametrize("footer", ["1", "Page 1 of 1", "- 1 -", "Trang 1/1"])
 def test_a_page_number_alone_on_a_one_page_pdf_is_left_out(footer: str, tmp_path: Path, patterns: NewsPatterns) -> None:
     path = tmp_path / "one.pdf"

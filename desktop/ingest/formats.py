@@ -7,11 +7,12 @@ reader module and one entry here (see docs/development.md).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from desktop.ingest import office, pdf, plain, rtf
-from desktop.ingest.document import Reader, Sniffer
+from desktop.ingest import office, plain, rtf
+from desktop.ingest.document import Extracted, Reader, Refused, Sniffer, SourceFile
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,12 +35,18 @@ class Format:
     sniff: Sniffer | None = None
 
 
+def _read_pdf(source: SourceFile) -> Iterator[Extracted | Refused]:
+    from desktop.ingest import pdf  # pdfminer and the cryptography it loads: on the first PDF, not at start
+
+    yield from pdf.read_pdf(source)
+
+
 FORMATS: tuple[Format, ...] = (
     Format("text", "Text files", (".txt", ".text"), plain.read_text),
     Format("markdown", "Markdown", (".md", ".markdown"), plain.read_markdown),
     Format("html", "Web pages", (".html", ".htm", ".xhtml"), plain.read_html),
     Format("jsonl", "JSON Lines (one article per line)", (".jsonl", ".ndjson"), plain.read_jsonl),
-    Format("pdf", "PDF documents", (".pdf",), pdf.read_pdf),
+    Format("pdf", "PDF documents", (".pdf",), _read_pdf),
     Format("docx", "Word documents", (".docx", ".doc"), office.read_word),
     Format("doc-rtf", "Word documents saved as RTF", (".doc",), rtf.read_rtf, sniff=rtf.is_rtf),
     Format("odt", "OpenDocument text", (".odt",), office.read_odt),

@@ -7,11 +7,12 @@ reader module and one entry here (see docs/development.md).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from desktop.ingest import feeds, mail, mhtml, plain, warc
-from desktop.ingest.document import Reader, Sniffer
+from desktop.ingest import feeds, mail, mhtml, office, plain, rtf, warc
+from desktop.ingest.document import Extracted, Reader, Refused, Sniffer, SourceFile
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,17 +35,28 @@ class Format:
     sniff: Sniffer | None = None
 
 
+def _read_pdf(source: SourceFile) -> Iterator[Extracted | Refused]:
+    from desktop.ingest import pdf  # pdfminer and the cryptography it loads: on the first PDF, not at start
+
+    yield from pdf.read_pdf(source)
+
+
 FORMATS: tuple[Format, ...] = (
     Format("text", "Text files", (".txt", ".text"), plain.read_text),
     Format("markdown", "Markdown", (".md", ".markdown"), plain.read_markdown),
     Format("html", "Web pages", (".html", ".htm", ".xhtml"), plain.read_html),
     Format("mhtml", "Web pages saved as one file (MHTML)", (".mhtml", ".mht"), mhtml.read_mhtml),
-    Format("jsonl", "JSON Lines (one article per line)", (".jsonl", ".ndjson"), plain.read_jsonl),
+    Format("pdf", "PDF documents", (".pdf",), _read_pdf),
+    Format("docx", "Word documents", (".docx", ".doc"), office.read_word),
+    Format("doc-rtf", "Word documents saved as RTF", (".doc",), rtf.read_rtf, sniff=rtf.is_rtf),
+    Format("odt", "OpenDocument text", (".odt",), office.read_odt),
+    Format("rtf", "Rich Text", (".rtf",), rtf.read_rtf),
     Format("email", "E-mail messages", (".eml",), mail.read_eml),
     Format("mbox", "Mailboxes (one article per message)", (".mbox",), mail.read_mbox),
     Format("feed", "News feeds, RSS and Atom (one article per entry)", (".rss", ".atom"), feeds.read_feed),
     Format("feed-xml", "News feeds saved as .xml", (".xml", ".rdf"), feeds.read_feed, feeds.sniff_feed),
     Format("warc", "Web archives, WARC and ARC (one article per page)", (".warc", ".warc.gz", ".arc", ".arc.gz"), warc.read_warc),
+    Format("jsonl", "JSON Lines (one article per line)", (".jsonl", ".ndjson"), plain.read_jsonl),
 )
 
 

@@ -10,7 +10,8 @@ have passed the width. In such a text each line is joined to the next when:
 - neither line is blank, a list item (``-``, ``*``, ``•``, ``1.``, ``a)``), a Markdown heading, or table-like
   (a tab, a ``|``, a run of spaces inside it, or more digits than letters);
 - the next line is not indented more than the line (an indented first line starts a paragraph);
-- the line is not a title: in capitals, or most of its words capitalised.
+- the line is not a title: in capitals, or most of its words capitalised;
+- the line does not end a sentence before a short line with no full stop (a signature, a credit).
 
 Any other text, such as one paragraph per line, comes back unchanged.
 """
@@ -25,11 +26,12 @@ _MAX_WIDTH = 100
 _SAMPLE_LINES = 5_000  # the width and the verdict are read from the first lines: a book's margin does not change
 _MIN_WRAPPED_LINES = 2
 _MIN_WRAPPED_SHARE = 0.3  # of the lines that are not blank
-_MAX_PAST_WIDTH_SHARE = 0.05
+_MAX_PAST_WIDTH_SHARE = 0.1
 _LIST_ITEM = re.compile(r"^\s*(?:[-*•–—·+>#]|\d{1,3}[.)]|[a-zA-Z][.)])\s")
 _TABLE_LIKE = re.compile(r"\t|\||\S {3,}\S")
 _SENTENCE_END = re.compile(r"[.!?:;…\"”’)\]]$")
 _HYPHENATED = re.compile(r"[^\W\d_]-$")
+_DIGIT = re.compile(r"\d")
 
 
 def reflow(text: str) -> str:
@@ -54,46 +56,76 @@ def reflow(text: str) -> str:
 
 
 def _join(parts: list[str]) -> str:
-    joined = parts[0]
-    for part in parts[1:]:
-        joined += part if _HYPHENATED.search(joined) else " " + part
-    return joined
+    """The lines of a paragraph on one line; a word hyphenated across lines (``inter-`` ``national``) keeps its hyphen."""
+    pieces = [parts[0]]
+    for previous, part in itertools.pairwise(parts):
+        pieces.append(part if _HYPHENATED.search(previous[-2:]) else " " + part)
+    return "".join(pieces)
 
 
 def _wrap_width(lines: list[str]) -> int | None:
-    """The column the text is wrapped at, or None when it is not hard-wrapped."""
+    """The column the text is wrapped at, or None when it is not hard-wrapped.
+
+    Each line of prose that stops before its sentence ends says the width lies between its length and its length
+    plus the next word; the width most lines agree with, less the lines longer than it, is the text's. Tables are
+    left out: they often pass the margin.
+    """
     sample = lines[:_SAMPLE_LINES]
-    lengths = sorted(len(line) for line in sample if line.strip())
-    if len(lengths) < 3:
+    agree = [0] * (_MAX_WIDTH + 2)  # a difference array over the widths each wrapped line agrees with
+    lengths = [0] * (_MAX_WIDTH + 2)  # how many lines have each length (the longest counted at _MAX_WIDTH + 1)
+    counted = 0
+    for line, following in itertools.pairwise([*sample, ""]):
+        stripped = line.strip()
+        if not stripped or _TABLE_LIKE.search(stripped):
+            continue
+        counted += 1
+        lengths[min(len(line), _MAX_WIDTH + 1)] += 1
+        if _may_continue(line, following) and not _SENTENCE_END.search(stripped):
+            low, high = len(line), len(line) + len(following.split(maxsplit=1)[0])  # 1 + word - 1: the next word did not fit
+            if high >= _MIN_WIDTH and low <= _MAX_WIDTH:
+                agree[max(low, _MIN_WIDTH)] += 1
+                agree[min(high, _MAX_WIDTH) + 1] -= 1
+    if counted < 3:
         return None
-    margin = lengths[(len(lengths) - 1) * 9 // 10]
-    if not _MIN_WIDTH <= margin <= _MAX_WIDTH:
-        return None
-    width = max(length for length in lengths if length <= margin + 8)
-    if sum(1 for length in lengths if length > width) > _MAX_PAST_WIDTH_SHARE * len(lengths):
-        return None
-    wrapped = sum(
-        1
-        for line, following in itertools.pairwise(sample)
-        if _joins(line, following, width, starts_paragraph=False) and not _SENTENCE_END.search(line.rstrip())
-    )
-    if wrapped < _MIN_WRAPPED_LINES or wrapped < _MIN_WRAPPED_SHARE * len(lengths):
+    best: tuple[int, int, int] | None = None  # (score, agreeing lines, width)
+    agreeing = sum(agree[:_MIN_WIDTH])
+    longer = sum(lengths[_MIN_WIDTH + 1 :])
+    for width in range(_MIN_WIDTH, _MAX_WIDTH + 1):
+        agreeing += agree[width]
+        if width > _MIN_WIDTH:
+            longer -= lengths[width]
+        score = agreeing - longer
+        if best is None or score > best[0]:
+            best = (score, agreeing, width)
+        if longer == 0 and agreeing == 0 and width > _MIN_WIDTH:
+            break
+    assert best is not None
+    _, agreeing, width = best
+    longer = sum(lengths[width + 1 :])
+    if agreeing < max(_MIN_WRAPPED_LINES, _MIN_WRAPPED_SHARE * counted) or longer > _MAX_PAST_WIDTH_SHARE * counted:
         return None
     return width
 
 
-def _joins(line: str, following: str, width: int, *, starts_paragraph: bool) -> bool:
-    """Whether ``following`` continues the paragraph of ``line`` in a text wrapped at ``width``."""
+def _may_continue(line: str, following: str) -> bool:
+    """Whether, by their shape alone, ``following`` could go on from ``line``: both prose, no new item or indent."""
     stripped, next_stripped = line.strip(), following.strip()
     if not stripped or not next_stripped:
         return False
-    if len(line) + 1 + len(next_stripped.split(" ", 1)[0]) <= width:
-        return False  # the next word would have fit: the line ended by choice
     if _indent(following) > _indent(line) or _LIST_ITEM.match(following):
         return False
-    if any(_TABLE_LIKE.search(text) or _mostly_digits(text) for text in (stripped, next_stripped)):
+    return not any(_TABLE_LIKE.search(text) or _mostly_digits(text) for text in (stripped, next_stripped))
+
+
+def _joins(line: str, following: str, width: int, *, starts_paragraph: bool) -> bool:
+    """Whether ``following`` continues the paragraph of ``line`` in a text wrapped at ``width``."""
+    if not _may_continue(line, following):
         return False
-    return not (starts_paragraph and _is_title(stripped))
+    if len(line) + 1 + len(following.split(maxsplit=1)[0]) <= width:
+        return False  # the next word would have fit: the line ended by choice
+    if _SENTENCE_END.search(line.rstrip()) and len(following) < width // 2 and not _SENTENCE_END.search(following.rstrip()):
+        return False  # a short line without a full stop after a finished sentence: a signature, a credit, a heading
+    return not (starts_paragraph and _is_title(line.strip()))
 
 
 def _indent(line: str) -> int:
@@ -101,8 +133,8 @@ def _indent(line: str) -> int:
 
 
 def _mostly_digits(text: str) -> bool:
-    digits = sum(ch.isdigit() for ch in text)
-    return digits > sum(ch.isalpha() for ch in text)
+    """Figures more than a third of the line's characters (a row of numbers, a log line)."""
+    return len(_DIGIT.findall(text)) * 3 > len(text)
 
 
 def _is_title(text: str) -> bool:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -24,10 +25,13 @@ DateOrder = Literal["day-first", "month-first"]
 _HINT_SAMPLE_CHARS = 20_000
 #: a text is Vietnamese when this share of its letters are Vietnamese (marked vowels, đ)
 _VIETNAMESE_SHARE = 0.05
-_VIETNAMESE_LETTERS = frozenset(
-    "àáảãạăằắẳẵặâầấẩẫậđèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬĐÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴ"
+_VIETNAMESE_LETTER = re.compile(
+    "[àáảãạăằắẳẵặâầấẩẫậđèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ"
+    "ÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬĐÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴ]"
 )
+_LETTER = re.compile(r"[^\W\d_]")
 _LEAD_SAMPLE_CHARS = 2_000
+_DATE_LINE_MAX_CHARS = 160  # the longest date line is far shorter; a paragraph is never one
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,17 +77,19 @@ def locale_hint(text: str, patterns: NewsPatterns) -> DateOrder:
     European default.
     """
     sample = text[:_HINT_SAMPLE_CHARS]
-    letters = sum(1 for ch in sample if ch.isalpha())
-    vietnamese = sum(1 for ch in sample if ch in _VIETNAMESE_LETTERS)
-    if letters and vietnamese / letters >= _VIETNAMESE_SHARE:
+    letters = len(_LETTER.findall(sample))
+    if letters and len(_VIETNAMESE_LETTER.findall(sample)) / letters >= _VIETNAMESE_SHARE:
         return "day-first"
     month_first = sum(1 for _ in patterns.month_first.finditer(sample))
     day_first = sum(1 for _ in patterns.day_first.finditer(sample))
     return "month-first" if month_first > day_first else "day-first"
 
 
-def date_from_match(match: re.Match[str], patterns: NewsPatterns, order: DateOrder = "day-first") -> PartialDate:
-    """The date a date pattern matched: named groups ``day``, ``month`` (a number or a name), ``year``, or ``first``/``second``."""
+def date_from_match(match: re.Match[str], patterns: NewsPatterns, order: DateOrder | Callable[[], DateOrder] = "day-first") -> PartialDate:
+    """The date a date pattern matched: named groups ``day``, ``month`` (a number or a name), ``year``, or ``first``/``second``.
+
+    ``order`` (or a function giving it, asked only when the numbers could be read both ways) reads ``first/second``.
+    """
     groups = match.groupdict()
     month_text = groups.get("month")
     month: int | None = None
@@ -93,42 +99,56 @@ def date_from_match(match: re.Match[str], patterns: NewsPatterns, order: DateOrd
     day = int(groups["day"]) if groups.get("day") else None
     if groups.get("first") and groups.get("second"):
         first, second = int(groups["first"]), int(groups["second"])
-        month_first = second > 12 or (order == "month-first" and first <= 12)
+        ambiguous = first <= 12 and second <= 12
+        month_first = (order if isinstance(order, str) else order()) == "month-first" if ambiguous else second > 12
         month, day = (first, second) if month_first else (second, first)
     return valid_date(year, month, day)
 
 
-def _first_match(regexes: tuple[re.Pattern[str], ...], text: str, patterns: NewsPatterns, order: DateOrder) -> FoundDate | None:
-    for regex in regexes:
-        match = regex.match(text)
-        if match:
-            date = date_from_match(match, patterns, order)
-            if date.precision != "unknown":
-                return FoundDate(date, match.end(), bool(match.groupdict().get("updated")))
-    return None
+class DateReader:
+    """Reads the dates of one text; the text's locale hint is worked out only if a numeric date needs it."""
 
+    def __init__(self, text: str, patterns: NewsPatterns) -> None:
+        self.text = text
+        self.patterns = patterns
+        self._order: DateOrder | None = None
 
-def date_line(line: str, patterns: NewsPatterns, order: DateOrder) -> FoundDate | None:
-    """The date of a line that holds nothing but a date (with its weekday, prefix, time and zone), else None."""
-    if len(line) > 160:  # the longest date line is far shorter; a paragraph is never one
+    def order(self) -> DateOrder:
+        if self._order is None:
+            self._order = locale_hint(self.text, self.patterns)
+        return self._order
+
+    def from_match(self, match: re.Match[str]) -> PartialDate:
+        return date_from_match(match, self.patterns, self.order)
+
+    def _first_match(self, regexes: tuple[re.Pattern[str], ...], text: str) -> FoundDate | None:
+        for regex in regexes:
+            match = regex.match(text)
+            if match:
+                date = self.from_match(match)
+                if date.precision != "unknown":
+                    return FoundDate(date, match.end(), bool(match.groupdict().get("updated")))
         return None
-    return _first_match(patterns.date_lines, line, patterns, order)
 
+    def date_line(self, line: str) -> FoundDate | None:
+        """The date of a line that holds nothing but a date (with its weekday, prefix, time and zone), else None."""
+        if len(line) > _DATE_LINE_MAX_CHARS:
+            return None
+        return self._first_match(self.patterns.date_lines, line)
 
-def date_marker(line: str, patterns: NewsPatterns, order: DateOrder) -> FoundDate | None:
-    """The date that opens ``line`` after a word such as ``Published:``; ``end`` is where the text after it starts."""
-    return _first_match(patterns.date_markers, line, patterns, order)
+    def date_marker(self, line: str) -> FoundDate | None:
+        """The date that opens ``line`` after a word such as ``Published:``; ``end`` is where the text after it starts."""
+        return self._first_match(self.patterns.date_markers, line)
 
-
-def lead_date(sentence: str, patterns: NewsPatterns, order: DateOrder) -> PartialDate:
-    """The earliest date with a year in the lead's first sentence (``… on March 14, 2024``), else an unknown date."""
-    sentence = sentence[:_LEAD_SAMPLE_CHARS]
-    best: tuple[int, PartialDate] | None = None
-    for regex in patterns.lead_dates:
-        match = regex.search(sentence)
-        if match is None or (best is not None and match.start() >= best[0]):
-            continue
-        date = date_from_match(match, patterns, order)
-        if date.year is not None and date.month is not None:
-            best = (match.start(), date)
-    return best[1] if best else PartialDate()
+    def lead_date(self, sentence: str) -> PartialDate:
+        """The earliest date with a year and a month in the lead's first sentence (``… on March 14, 2024``), else unknown."""
+        sentence = sentence[:_LEAD_SAMPLE_CHARS]
+        best: tuple[int, PartialDate] | None = None
+        for regex in self.patterns.lead_dates:
+            match = regex.search(sentence)
+            if match is None or (best is not None and match.start() >= best[0]):
+                continue
+            date = self.from_match(match)
+            if date.year is not None and date.month is not None:
+                best = (match.start(), date)
+        return best[1] if best else PartialDate()

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from desktop.core.models import ParsedArticle, PartialDate, Span, TitleKind
 from desktop.core.text import clean_text, collapse_whitespace
-from desktop.ingest.dates import DateOrder, FoundDate, date_from_match, date_line, date_marker, lead_date, locale_hint, parse_iso_date
+from desktop.ingest.dates import DateReader, FoundDate, parse_iso_date
 from desktop.ingest.patterns import NewsPatterns
 from desktop.ingest.reflow import reflow
 
@@ -120,7 +120,7 @@ class _Parser:
         self.spans: list[Span] = []
         self.boiler_lines: set[int] = set()
         self.found_agencies: list[str] = []
-        self.order: DateOrder = locale_hint(text, patterns)
+        self.dates = DateReader(text, patterns)
         self.marker_line: int | None = None
         self.marker_end = 0
 
@@ -158,17 +158,19 @@ class _Parser:
         content = self.content()
         found: list[tuple[int, FoundDate]] = []
         for index in dict.fromkeys(content[:_DATE_LINE_HEAD_LINES] + content[-_DATE_LINE_TAIL_LINES:]):
-            stated = date_line(self.lines[index].text, self.patterns, self.order)
+            stated = self.dates.date_line(self.lines[index].text)
             if stated:
                 self.mark_line(index, "date-line")
                 found.append((index, stated))
         content = self.content()
         if content:
             line = self.lines[content[0]]
-            marker = date_marker(line.text, self.patterns, self.order)
+            marker = self.dates.date_marker(line.text)
             if marker:
                 self.spans.append(Span(line.start, line.start + marker.end, "date-marker"))
                 self.marker_line, self.marker_end = content[0], marker.end
+                if not line.text[marker.end :].strip():
+                    self.boiler_lines.add(content[0])
                 found.append((content[0], marker))
         found.sort(key=lambda item: (item[1].updated, item[0]))
         return found[0][1].date if found else PartialDate()
@@ -193,7 +195,7 @@ class _Parser:
                 body_offset=offset + match.end(),
                 place=normalise_place(place) if place else None,
                 agency=self.patterns.canonical_agency(agency) if agency else None,
-                date=date_from_match(match, self.patterns, self.order) if groups.get("month") or groups.get("first") else PartialDate(),
+                date=self.dates.from_match(match) if groups.get("month") or groups.get("first") else PartialDate(),
             )
         return None
 
@@ -307,7 +309,7 @@ class _Parser:
         for better in (stated_date, dateline.date if dateline else PartialDate()):
             date = _refine(date, better)
         if date.year is None or date.day is None:
-            date = _refine(date, lead_date(first_sentence(lead[:_LEAD_SENTENCE_CHARS]), self.patterns, self.order))
+            date = _refine(date, self.dates.lead_date(first_sentence(lead[:_LEAD_SENTENCE_CHARS])))
 
         agency = (dateline.agency if dateline else None) or next(iter(self.found_agencies), None)
         if agency is None and self.hints.agency:

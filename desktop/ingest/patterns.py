@@ -15,7 +15,7 @@ from desktop.core.errors import KnownError
 _PLACE_WORD = r"[^\W\d_][\w'’.-]*"
 _CAPS_WORD = r"[^\W\d_a-z][^\W\d_a-z'’.-]+"
 _ANY_DATE = re.compile(r"\{ANY_DATE(?::(?P<names>[\w,]+))?\}")
-_TIME = r"(?:\d{1,2}(?::|h)\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s*(?i:[ap]\.?m\b\.?))?|\d{1,2}\s*(?i:[ap]\.?m\b\.?))"
+_TIME = r"(?:\d{1,2}(?::|h|\.)\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s*(?i:[ap]\.?m\b\.?))?|\d{1,2}\s*(?i:[ap]\.?m\b\.?))"
 # "(GMT+7)", "GMT+07:00", "UTC", "ICT", "+07:00", "Z"
 _ZONE = (
     r"(?:\(?\s*(?:GMT|UTC)(?:\s*[+-]\s*\d{1,2}(?::?\d{2})?)?\s*\)?|\(?(?:ICT|EST|EDT|CST|CDT|MST|MDT|PST|PDT|BST|CET|CEST|ET|PT)\)?"

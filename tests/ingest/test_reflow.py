@@ -135,3 +135,31 @@ def test_a_wrapped_story_parses_as_the_same_story_unwrapped(patterns: NewsPatter
 def test_reflowed_text_stays_clean() -> None:
     text = wrapped(PARAGRAPHS, 72, indent="   ")
     assert clean_text(reflow(text)) == reflow(text)
+
+
+WIRE_STORY = """\
+                 Vietnam Party Opens Congress
+
+   HANOI, Vietnam (AP) -- Vietnam's Communist Party opened its
+congress Tuesday, pledging to continue economic reforms while
+keeping a firm grip on power in the one-party state.
+   More than 1,000 delegates gathered in the capital's Ba Dinh
+Hall for the eight-day meeting, which is held every five years
+and sets the country's course.
+   ``We must press on with renovation,'' the party chief told the
+delegates.
+
+   AP-NY-03-14-24 1605EST
+"""
+
+
+def test_an_old_wire_story_with_indented_paragraphs(patterns: NewsPatterns) -> None:
+    lines = reflow(WIRE_STORY).split("\n")
+    assert lines[0] == "                 Vietnam Party Opens Congress"
+    assert lines[2].startswith("HANOI, Vietnam (AP) -- Vietnam's Communist Party opened its congress Tuesday, pledging")
+    assert lines[2].endswith("in the one-party state.")
+    assert lines[3].endswith("which is held every five years and sets the country's course.")
+    assert lines[4] == "``We must press on with renovation,'' the party chief told the delegates."
+    assert lines[6] == "   AP-NY-03-14-24 1605EST"
+    article = parse_article(WIRE_STORY, patterns)
+    assert (article.title, article.place, article.agency) == ("Vietnam Party Opens Congress", "Hanoi", "AP")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -13,6 +14,13 @@ from desktop.core.errors import KnownError
 
 _PLACE_WORD = r"[^\W\d_][\w'’.-]*"
 _CAPS_WORD = r"[^\W\d_a-z][^\W\d_a-z'’.-]+"
+_ANY_DATE = re.compile(r"\{ANY_DATE(?::(?P<names>[\w,]+))?\}")
+_TIME = r"(?:\d{1,2}(?::|h|\.)\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s*(?i:[ap]\.?m\b\.?))?|\d{1,2}\s*(?i:[ap]\.?m\b\.?))"
+# "(GMT+7)", "GMT+07:00", "UTC", "ICT", "+07:00", "Z"
+_ZONE = (
+    r"(?:\(?\s*(?:GMT|UTC)(?:\s*[+-]\s*\d{1,2}(?::?\d{2})?)?\s*\)?|\(?(?:ICT|EST|EDT|CST|CDT|MST|MDT|PST|PDT|BST|CET|CEST|ET|PT)\)?"
+    r"|[+-]\d{2}:?\d{2}|Z)(?!\w)"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,7 +35,15 @@ class NewsPatterns:
 
     agency_aliases: dict[str, str]
     months: dict[str, int]
+    #: a date opening a line, maybe followed by text (``Published: 14 March 2024 …``)
     date_markers: tuple[re.Pattern[str], ...]
+    #: a line that is only a date, with its weekday, time and zone (``Thứ năm, 14/3/2024, 16:05 (GMT+7)``)
+    date_lines: tuple[re.Pattern[str], ...]
+    #: a date in the lead's first sentence (``… on March 14, 2024``, ``… ngày 14/3/2024``)
+    lead_dates: tuple[re.Pattern[str], ...]
+    #: ``March 14`` and ``14 March`` anywhere: which one a text uses hints how it writes ``3/4/2024``
+    month_first: re.Pattern[str]
+    day_first: re.Pattern[str]
     datelines: tuple[re.Pattern[str], ...]
     caption: re.Pattern[str]
     boilerplate_lines: tuple[LinePattern, ...]
@@ -89,6 +105,8 @@ def _compile(data: dict[str, Any]) -> NewsPatterns:
     months = {name.casefold(): int(number) for name, number in data["months"].items()}
     month_names = "|".join(sorted((re.escape(m) for m in months), key=len, reverse=True))
     month = rf"(?P<month>(?i:{month_names}))\.?"
+    capitalised_months = "|".join(sorted((re.escape(m.capitalize()) for m in months), key=len, reverse=True))
+    numeric = r"(?P<first>\d{1,2})(?P<separator>[/.-])(?P<second>\d{1,2})(?P=separator)(?P<year>\d{4})(?!\d)"
     placeholders = {
         "{PLACE}": rf"{_PLACE_WORD}(?:[ ]{_PLACE_WORD}){{0,3}}",
         "{CAPS_PLACE}": rf"{_CAPS_WORD}(?:[ ]{_CAPS_WORD}){{0,3}}",
@@ -96,12 +114,48 @@ def _compile(data: dict[str, Any]) -> NewsPatterns:
         "{DASH}": r"(?:[-–—]{1,2})",
         "{DATE}": rf"{month}\s+(?P<day>\d{{1,2}})(?:,?\s+(?P<year>\d{{4}}))?",
         "{DATE_DMY}": rf"(?P<day>\d{{1,2}})\s+{month}(?:,?\s+(?P<year>\d{{4}}))?",
+        "{NUMERIC}": numeric,
     }
 
     def expand(pattern: str) -> re.Pattern[str]:
         for key, value in placeholders.items():
             pattern = pattern.replace(key, value)
         return re.compile(pattern)
+
+    date_parts = {
+        "{DAY}": r"(?P<day>\d{1,2})(?:st|nd|rd|th)?(?!\d)",
+        "{MONTH_NUMBER}": r"(?P<month>\d{1,2})(?!\d)",
+        "{MONTH}": month,
+        "{YEAR}": r"(?P<year>\d{4})(?!\d)",
+        "{NUMERIC}": numeric,
+        "{TIME}": _TIME,
+    }
+    forms: dict[str, str] = {}
+    for name, form in data.get("date_forms", {}).items():
+        for key, value in date_parts.items():
+            form = form.replace(key, value)
+        forms[name] = form
+    date_words = {
+        "{PREFIX}": _prefix_group(data.get("date_prefixes", []), data.get("update_prefixes", [])),
+        "{WEEKDAY}": rf"(?i:{_alternatives(data.get('weekdays', []))})(?!\w)",
+        "{TIME}": _TIME,
+        "{ZONE}": _ZONE,
+    }
+
+    def expand_dates(templates: list[str]) -> tuple[re.Pattern[str], ...]:
+        """One regex for each template and each date form it names: a form's group names repeat, so forms are not alternatives."""
+        compiled: list[re.Pattern[str]] = []
+        for template in templates:
+            for key, value in date_words.items():
+                template = template.replace(key, value)
+            found = _ANY_DATE.search(template)
+            if found is None:
+                compiled.append(re.compile(template))
+                continue
+            names = found.group("names").split(",") if found.group("names") else list(forms)
+            for name in names:
+                compiled.append(re.compile(template[: found.start()] + f"(?:{forms[name]})" + template[found.end() :]))
+        return tuple(compiled)
 
     alias_names = sorted({name for names in data["agencies"].values() for name in names} | set(data["agencies"]), key=len, reverse=True)
     alias_group = "|".join(re.escape(name) for name in alias_names)
@@ -110,7 +164,11 @@ def _compile(data: dict[str, Any]) -> NewsPatterns:
     return NewsPatterns(
         agency_aliases=aliases,
         months=months,
-        date_markers=tuple(re.compile(p) for p in data.get("date_markers", [])),
+        date_markers=expand_dates(data.get("date_markers", [])),
+        date_lines=expand_dates(data.get("date_lines", [])),
+        lead_dates=expand_dates(data.get("lead_dates", [])),
+        month_first=re.compile(rf"\b(?:{capitalised_months})\.?\s+\d{{1,2}}(?!\d)"),
+        day_first=re.compile(rf"(?<!\d)\d{{1,2}}\s+(?:{capitalised_months})\b"),
         datelines=tuple(expand(p) for p in data.get("datelines", [])),
         caption=re.compile(data["caption"]),
         boilerplate_lines=tuple(
@@ -127,3 +185,14 @@ def _compile(data: dict[str, Any]) -> NewsPatterns:
         # a line holding only the agency: "VNA", "-VNA", "— VNS", "VNA/."
         line_agency=re.compile(rf"^\s*[-–—]*\s*(?P<agency>{alias_group})\s*(?:{end_group})?\s*$"),
     )
+
+
+def _alternatives(words: list[str]) -> str:
+    """``words`` as a regex alternation, longest first (so ``thứ năm`` is tried before ``thứ``), spaces as any whitespace."""
+    ordered = sorted({unicodedata.normalize("NFC", word) for word in words}, key=len, reverse=True)
+    return "|".join(re.escape(word).replace(r"\ ", r"\s+") for word in ordered) or "(?!)"
+
+
+def _prefix_group(published: list[str], updated: list[str]) -> str:
+    """Words before a date (``Published:``); an update's words fill the group ``updated``, a date of lesser weight."""
+    return rf"(?i:(?P<updated>{_alternatives(updated)})|{_alternatives(published)})(?!\w)"

@@ -2,22 +2,30 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import dataclass, field
 
 from desktop.core.models import ParsedArticle, PartialDate, Span, TitleKind
 from desktop.core.text import clean_text, collapse_whitespace
+from desktop.ingest.dates import DateReader, FoundDate, parse_iso_date
 from desktop.ingest.patterns import NewsPatterns
+from desktop.ingest.reflow import reflow
+
+__all__ = ["Hints", "NotAnArticleError", "first_sentence", "normalise_place", "parse_article", "parse_iso_date", "title_from_lead"]
 
 TITLE_MAX_CHARS = 120
-#: thirty times the longest news story; past it a file is a book, a log or a dump, and indexing it could take minutes and GBs
-MAX_ARTICLE_CHARS = 3_000_000
 _HEADLINE_MAX_CHARS = 200
 _HEADLINE_MAX_WORDS = 25
 _REPEAT_MIN_CHARS = 60
-_REPEAT_SCAN_LINES = 2_000  # past this many lines, a repeat is found only when a whole line recurs
+# A line held inside a later one (a page's teaser, then "Hanoi (VNA) – " and the same lead) is looked for among the first
+# lines only, where pages repeat their lead: all pairs of a book's paragraphs would take hours. Whole repeated lines are
+# found anywhere.
+_REPEAT_WINDOW_LINES = 200
+_REPEAT_WINDOW_CHARS = 200_000
 _DATELINE_SEARCH_LINES = 4
+_DATE_LINE_HEAD_LINES = 6  # a date line stands above or just below the headline…
+_DATE_LINE_TAIL_LINES = 2  # …or at the foot of the story
+_LEAD_SENTENCE_CHARS = 2_000
 _ACRONYMS = frozenset({"HCM", "US", "USA", "UK", "UN", "EU", "DC", "UAE", "ASEAN", "APEC"})
 _ABBREVIATION = re.compile(r"(?:\b[A-Z]\.|\b(?:Mr|Mrs|Ms|Dr|St|No|Gen|Lt|Col|Prof|Sen|Rep|Gov|Jr|Sr|Vol|Co|Inc|Ltd)\.)$")
 _SENTENCE_END = re.compile(r"[.!?][\"”’)]*\s+(?=[\"“‘(]?[^\W\d_])")
@@ -69,41 +77,6 @@ def _split_lines(text: str) -> list[_Line]:
     return lines
 
 
-def _valid_date(year: int | None, month: int | None, day: int | None) -> PartialDate:
-    if month is not None and not 1 <= month <= 12:
-        return PartialDate(year if year and 1800 <= year <= 2100 else None)
-    if year is not None and not 1800 <= year <= 2100:
-        year = None
-    if day is not None:
-        try:
-            dt.date(year or 2000, month or 1, day)
-        except ValueError:
-            day = None
-    return PartialDate(year, month, day if month is not None else None)
-
-
-def _date_from_match(match: re.Match[str], patterns: NewsPatterns) -> PartialDate:
-    groups = match.groupdict()
-    month_text = groups.get("month")
-    month: int | None = None
-    if month_text:
-        month = int(month_text) if month_text.isdigit() else patterns.months.get(month_text.casefold())
-    year = int(groups["year"]) if groups.get("year") else None
-    day = int(groups["day"]) if groups.get("day") else None
-    return _valid_date(year, month, day)
-
-
-def parse_iso_date(text: str | None) -> PartialDate:
-    """Read ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` (a longer timestamp is cut to the day)."""
-    if not text:
-        return PartialDate()
-    match = re.match(r"\s*(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?", text)
-    if not match:
-        return PartialDate()
-    year, month, day = (int(g) if g else None for g in match.groups())
-    return _valid_date(year, month, day)
-
-
 def normalise_place(place: str) -> str:
     """``WASHINGTON`` → ``Washington``; mixed-case names are kept as written."""
     place = place.strip(" ,.")
@@ -120,10 +93,10 @@ def _looks_like_headline(text: str) -> bool:
 def first_sentence(text: str) -> str:
     """The first sentence of ``text``, not cut after abbreviations such as ``U.S.`` or ``Mr.``."""
     for match in _SENTENCE_END.finditer(text):
-        before = text[: match.start() + 1]
-        if _ABBREVIATION.search(before):
+        end = match.start() + 1
+        if _ABBREVIATION.search(text, max(0, end - 8), end):  # only the end: a search of all before it is quadratic
             continue
-        return before.strip()
+        return text[:end].strip()
     return text.strip()
 
 
@@ -147,6 +120,9 @@ class _Parser:
         self.spans: list[Span] = []
         self.boiler_lines: set[int] = set()
         self.found_agencies: list[str] = []
+        self.dates = DateReader(text, patterns)
+        self.marker_line: int | None = None
+        self.marker_end = 0
 
     def content(self) -> list[int]:
         return [i for i, line in enumerate(self.lines) if line.text.strip() and i not in self.boiler_lines]
@@ -176,16 +152,28 @@ class _Parser:
                 for match in pattern.regex.finditer(line.text):
                     self.spans.append(Span(line.start + match.start(), line.start + match.end(), pattern.kind))
 
-    def date_marker(self, index: int) -> tuple[PartialDate, int]:
-        line = self.lines[index]
-        for regex in self.patterns.date_markers:
-            match = regex.match(line.text)
-            if match:
-                self.spans.append(Span(line.start, line.start + match.end(), "date-marker"))
-                if not line.text[match.end() :].strip():
-                    self.boiler_lines.add(index)
-                return _date_from_match(match, self.patterns), match.end()
-        return PartialDate(), 0
+    def find_stated_date(self) -> PartialDate:
+        """The date the text states: lines that are only a date near the top or the foot (hidden, never a title),
+        then a date opening the first line (``Published: … text``); a publication date before an update's."""
+        content = self.content()
+        found: list[tuple[int, FoundDate]] = []
+        for index in dict.fromkeys(content[:_DATE_LINE_HEAD_LINES] + content[-_DATE_LINE_TAIL_LINES:]):
+            stated = self.dates.date_line(self.lines[index].text)
+            if stated:
+                self.mark_line(index, "date-line")
+                found.append((index, stated))
+        content = self.content()
+        if content:
+            line = self.lines[content[0]]
+            marker = self.dates.date_marker(line.text)
+            if marker:
+                self.spans.append(Span(line.start, line.start + marker.end, "date-marker"))
+                self.marker_line, self.marker_end = content[0], marker.end
+                if not line.text[marker.end :].strip():
+                    self.boiler_lines.add(content[0])
+                found.append((content[0], marker))
+        found.sort(key=lambda item: (item[1].updated, item[0]))
+        return found[0][1].date if found else PartialDate()
 
     def dateline_at(self, index: int, offset: int) -> _Dateline | None:
         text = self.lines[index].text[offset:]
@@ -207,7 +195,7 @@ class _Parser:
                 body_offset=offset + match.end(),
                 place=normalise_place(place) if place else None,
                 agency=self.patterns.canonical_agency(agency) if agency else None,
-                date=_date_from_match(match, self.patterns) if groups.get("month") else PartialDate(),
+                date=self.dates.from_match(match) if groups.get("month") or groups.get("first") else PartialDate(),
             )
         return None
 
@@ -224,22 +212,27 @@ class _Parser:
                 else:
                     self.mark_line(index, "repeated-headline")
         collapsed = {i: collapse_whitespace(self.lines[i].text) for i in body if i not in self.boiler_lines}
-        if len(body) > _REPEAT_SCAN_LINES:
-            # a file of many lines (a log, a data dump): only exact repeats, so the time grows with the lines, not their square
-            later_lines: set[str] = set()
-            for index in reversed(body):
-                own = collapsed.get(index)
-                if own and len(own) >= _REPEAT_MIN_CHARS and own in later_lines:
-                    self.mark_line(index, "repeated")
-                if own:
-                    later_lines.add(own)
-            return
-        for position, index in enumerate(body):
+        repeated: set[int] = set()
+        later_lines: set[str] = set()
+        for index in reversed(body):
             own = collapsed.get(index)
-            if not own or len(own) < _REPEAT_MIN_CHARS:
-                continue
-            if any(own in collapsed.get(later, "") for later in body[position + 1 :]):
-                self.mark_line(index, "repeated")
+            if own and len(own) >= _REPEAT_MIN_CHARS and own in later_lines:
+                repeated.add(index)
+            if own:
+                later_lines.add(own)
+        window: list[int] = []
+        chars = 0
+        for index in body:
+            chars += len(collapsed.get(index, ""))
+            if len(window) >= _REPEAT_WINDOW_LINES or chars > _REPEAT_WINDOW_CHARS:
+                break
+            window.append(index)
+        for position, index in enumerate(window):
+            own = collapsed.get(index)
+            if own and len(own) >= _REPEAT_MIN_CHARS and any(own in collapsed.get(later, "") for later in window[position + 1 :]):
+                repeated.add(index)
+        for index in sorted(repeated):
+            self.mark_line(index, "repeated")
 
     def mark_tail(self) -> None:
         for index in reversed(self.content()):
@@ -266,7 +259,7 @@ class _Parser:
         content = self.content()
         if not content:
             raise NotAnArticleError("no article text: only web leftovers such as 'See more'")
-        marker_date, marker_end = self.date_marker(content[0])
+        stated_date = self.find_stated_date()
         content = self.content()
         if not content:
             raise NotAnArticleError("no article text after the date line")
@@ -275,7 +268,7 @@ class _Parser:
         if not content:
             raise NotAnArticleError("no article text: only an agency tag")
         first = content[0]
-        first_offset = marker_end if self.spans and first in self._marker_lines() else 0
+        first_offset = self.marker_end if first == self.marker_line else 0
         first_text = self.lines[first].text[first_offset:].strip()
 
         title_kind: TitleKind
@@ -305,17 +298,18 @@ class _Parser:
             dateline = self.dateline_at(index, offset)
             if dateline:
                 break
+        lead_index = dateline.line if dateline else body[0]
+        lead_offset = dateline.body_offset if dateline else (first_offset if lead_index == first else 0)
+        lead = self.lines[lead_index].text[lead_offset:]
         if title_kind == "lead":
-            lead_index = dateline.line if dateline else body[0]
-            lead_offset = dateline.body_offset if dateline else (first_offset if lead_index == first else 0)
-            title = title_from_lead(self.lines[lead_index].text[lead_offset:])
+            title = title_from_lead(lead)
 
-        date = marker_date
-        if date.precision == "unknown" and self.hints.date:
-            date = parse_iso_date(self.hints.date)
-        if date.precision in ("unknown", "year") and dateline and dateline.date.precision != "unknown":
-            year = dateline.date.year if dateline.date.year is not None else date.year
-            date = _valid_date(year, dateline.date.month, dateline.date.day)
+        # the format's date first, then the one the text states, the dateline's, the lead's: each fills what the others lack
+        date = parse_iso_date(self.hints.date)
+        for better in (stated_date, dateline.date if dateline else PartialDate()):
+            date = _refine(date, better)
+        if date.year is None or date.day is None:
+            date = _refine(date, self.dates.lead_date(first_sentence(lead[:_LEAD_SENTENCE_CHARS])))
 
         agency = (dateline.agency if dateline else None) or next(iter(self.found_agencies), None)
         if agency is None and self.hints.agency:
@@ -334,9 +328,16 @@ class _Parser:
             publication=_hint(self.hints.publication),
         )
 
-    def _marker_lines(self) -> set[int]:
-        starts = {span.start for span in self.spans if span.kind == "date-marker"}
-        return {i for i, line in enumerate(self.lines) if line.start in starts}
+
+def _refine(date: PartialDate, better: PartialDate) -> PartialDate:
+    """``date`` with the parts it lacks taken from ``better``, when the parts both know agree; else ``date`` as it is."""
+    known = (date.year, date.month, date.day)
+    other = (better.year, better.month, better.day)
+    if any(a is not None and b is not None and a != b for a, b in zip(known, other, strict=True)):
+        return date
+    year, month, day = (a if a is not None else b for a, b in zip(known, other, strict=True))
+    merged = PartialDate(year, month, day if month is not None else None)
+    return merged if merged.precision != "unknown" else date
 
 
 def _hint(value: str | None) -> str | None:
@@ -359,15 +360,12 @@ def _merge_spans(spans: list[Span]) -> list[Span]:
 
 
 def parse_article(raw_text: str, patterns: NewsPatterns, hints: Hints | None = None) -> ParsedArticle:
-    """Clean ``raw_text`` and read its news structure.
+    """Clean ``raw_text``, re-flow its hard-wrapped paragraphs, and read its news structure.
+
+    Any length is read whole, in time that grows with the length (no step compares all lines with all lines).
 
     Raises:
-        NotAnArticleError: the text is all leftovers, or longer than :data:`MAX_ARTICLE_CHARS`.
+        NotAnArticleError: the text is all leftovers.
     """
-    text = clean_text(raw_text)
-    if len(text) > MAX_ARTICLE_CHARS:
-        raise NotAnArticleError(
-            f"too long for one article ({len(text):,} characters; the limit is {MAX_ARTICLE_CHARS:,}): "
-            "split it into articles, or into the lines of a .jsonl file"
-        )
+    text = reflow(clean_text(raw_text))
     return _Parser(text, patterns, hints or Hints()).parse()

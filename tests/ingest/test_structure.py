@@ -194,3 +194,24 @@ def test_first_sentence_does_not_stop_at_abbreviations() -> None:
 
 def test_title_from_a_short_lead_is_the_sentence_without_its_full_stop() -> None:
     assert title_from_lead("Rain fell in Hue. It stopped.") == "Rain fell in Hue"
+
+
+def test_a_text_of_millions_of_characters_is_read_whole(patterns: NewsPatterns) -> None:
+    """No length limit: a book-sized text is one article, its repeated paragraphs still found past the first lines."""
+    paragraph = "The river port handled more rice barges this year than in any year before, the port authority said."
+    body = "\n".join(f"Paragraph {number}: {paragraph}" for number in range(40_000))
+    last = body.splitlines()[-1]
+    text = f"A book about the port\n\nHue (VNA) – {paragraph}\n{body}\n{last}\n"  # the last paragraph twice, far past the first lines
+    article = parse_article(text, patterns)
+    assert len(article.text) > 4_000_000
+    assert (article.title, article.place, article.agency) == ("A book about the port", "Hue", "VNA")
+    repeated = [span for span in article.boilerplate if span.kind == "repeated"]
+    assert [article.text[span.start : span.end] for span in repeated] == [last]
+
+
+def test_a_headline_is_not_taken_for_a_date_line_nor_a_date_line_for_a_headline(patterns: NewsPatterns) -> None:
+    article = parse_article(
+        "Thứ năm, 14/3/2024, 16:05 (GMT+7)\n\nHue (VNA) – A festival opened in the old capital on Sunday.\nCrowds came.", patterns
+    )
+    assert (article.title_kind, article.date.iso(), article.place) == ("lead", "2024-03-14", "Hue")
+    assert article.title == "A festival opened in the old capital on Sunday"

@@ -23,6 +23,8 @@ def _article_values(article: ParsedArticle, text_hash: str) -> dict[str, Any]:
         "title_kind": article.title_kind,
         "agency": article.agency,
         "place": article.place,
+        "author": article.author,
+        "publication": article.publication,
         "date_year": article.date.year,
         "date_month": article.date.month,
         "date_day": article.date.day,

@@ -103,7 +103,7 @@ def _column_counts(session: Session, facet: Facet, condition: ColumnElement[bool
     query = select(column, func.count()).where(condition, column.is_not(None)).group_by(column)
     if facet.min_count > 1:
         query = query.having(func.count() >= facet.min_count)
-    return session.execute(query).tuples()
+    return [(row[0], int(row[1])) for row in session.execute(query)]
 
 
 def facet_counts(session: Session, where: MetaFilter | None) -> dict[str, list[tuple[str, int]]]:

@@ -14,11 +14,12 @@ from pathlib import Path
 import platformdirs
 
 from desktop.core.errors import DatabaseDamagedError, KnownError
-from desktop.store.dialect import Dialect, dialect_named
+from desktop.store.dialect import Dialect
+from desktop.store.sqlite import DIALECT as SQLITE
 
 APP_NAME = "ArchiveBrowser"
 #: the dialect of an archive that is a folder: its database is the file ``archive.sqlite``
-DIALECT: Dialect = dialect_named("sqlite")
+DIALECT: Dialect = SQLITE
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,26 +1,25 @@
-"""The archive folder's layout, its single-writer lock, and the default per-user archive location."""
+"""The archive folder's layout, its single-writer lock, restoring a backup, and the default per-user archive location.
+
+The database's own specifics (its companion files, integrity check, the kind of lock) come from the
+store's dialect (``desktop.store.dialect``); this module knows only where things are in the folder.
+"""
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import errno
-import logging
-import os
 import shutil
-import socket
-import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
 
 import platformdirs
 
-from desktop.core.errors import ArchiveLockedError, ArchiveNotWritableError, DatabaseDamagedError, KnownError
-from desktop.store.sqlite import database_problems
+from desktop.core.errors import DatabaseDamagedError, KnownError
+from desktop.store.dialect import Dialect
+from desktop.store.sqlite import DIALECT as SQLITE
 
 APP_NAME = "ArchiveBrowser"
-log = logging.getLogger(__name__)
+#: the dialect of an archive that is a folder: its database is the file ``archive.sqlite``
+DIALECT: Dialect = SQLITE
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,47 +55,23 @@ def default_archive_dir() -> Path:
 
 
 class ArchiveLock:
-    """An exclusive OS lock on ``.lock``: released by the kernel when its process dies, so never stale."""
+    """The archive's single-writer lock, as its dialect takes it (an OS lock on ``.lock``, released when its process dies)."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._handle: IO[str] | None = None
+        self._lock = DIALECT.writer_lock(path)
 
     def acquire(self) -> None:
-        try:
-            handle = self.path.open("a+", encoding="utf-8")
-        except OSError as exc:
-            if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
-                raise ArchiveNotWritableError(
-                    f"The archive {self.path.parent} cannot be changed here ({exc.strerror}): it can only be opened read-only."
-                ) from None
-            raise KnownError(f"Cannot open the archive {self.path.parent}: {exc.strerror or exc}") from exc
-        try:
-            _lock(handle)
-        except OSError:
-            handle.seek(0)
-            holder = handle.read().strip() or "another program"
-            handle.close()
-            raise ArchiveLockedError(
-                f"The archive {self.path.parent} is open in another Archive Browser ({holder}). "
-                "Close that one first, or open this archive read-only."
-            ) from None
-        started = dt.datetime.now().astimezone().isoformat(timespec="seconds")
-        try:  # who holds the lock is only for the message a second copy shows; a full disk must not stop us here
-            handle.seek(0)
-            handle.truncate()
-            handle.write(f"process {os.getpid()} on {socket.gethostname()}, since {started}")
-            handle.flush()
-        except OSError:
-            log.warning("could not write the lock holder into %s", self.path)
-        self._handle = handle
+        """Take the lock; ``ArchiveLockedError`` names who holds it, ``ArchiveNotWritableError`` a folder that cannot be written."""
+        self._lock.acquire()
 
     def release(self) -> None:
-        if self._handle is not None:
-            _unlock(self._handle)
-            with contextlib.suppress(OSError):  # a holder line that a full disk refused may still be buffered
-                self._handle.close()
-            self._handle = None
+        self._lock.release()
+
+
+def database_problems(path: Path, *, read_only: bool = False) -> list[str]:
+    """What the dialect's integrity check finds wrong with the database file at ``path`` (empty: nothing)."""
+    return DIALECT.database_problems(path, read_only=read_only)
 
 
 def refuse_damaged(folder: ArchiveFolder, *, read_only: bool = False) -> None:
@@ -126,8 +101,16 @@ def backup_files(folder: ArchiveFolder) -> list[Path]:
     return sorted(found, key=lambda path: path.stat().st_mtime, reverse=True)
 
 
-def put_backup_in_place(folder: ArchiveFolder, name: str) -> str:
-    """Move the (damaged) database into ``backups/`` and copy the backup ``name`` in its place; the index is rebuilt."""
+def restore_database(folder: ArchiveFolder, name: str, *, keep_current: bool = True) -> str:
+    """Put the backup ``name`` (in ``backups/``) in place of the database; return what to tell the user.
+
+    The one restore path, for a damaged database on open and for a restore the user asks for. Call it
+    holding the writer lock with no engine open on the database. The backup must pass the integrity
+    check, else ``KnownError`` and nothing changed. The current database, with its companion files
+    (``-wal``, ``-shm``: a stale log must never meet the restored file), is kept in ``backups/`` as
+    ``damaged-<time>.sqlite`` with ``keep_current``, else removed (when the caller has just backed it up).
+    The index folder is removed: it was built from the replaced database, and is rebuilt on open.
+    """
     source = folder.backups / Path(name).name
     if not source.is_file() or source.name.startswith("damaged-"):
         raise KnownError(f"There is no backup named {name!r} in {folder.backups}.")
@@ -136,36 +119,25 @@ def put_backup_in_place(folder: ArchiveFolder, name: str) -> str:
         raise KnownError(f"The backup {source.name} is damaged too ({problems[0].splitlines()[-1]}); choose another.")
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
     kept = folder.backups / f"damaged-{stamp}.sqlite"
+    partial = folder.database.with_name(folder.database.name + ".restoring")
     try:
-        partial = folder.database.with_name("archive.sqlite.restoring")
         shutil.copyfile(source, partial)
-        for suffix in ("", "-wal", "-shm"):
-            current = folder.database.with_name(folder.database.name + suffix)
-            if current.exists():
-                current.replace(kept.with_name(kept.name + suffix))
+        for current in DIALECT.database_files(folder.database):
+            if not current.exists():
+                continue
+            if keep_current:
+                current.replace(kept.with_name(kept.name + current.name[len(folder.database.name) :]))
+            else:
+                current.unlink()
         partial.replace(folder.database)
-        shutil.rmtree(folder.index, ignore_errors=True)  # it was built from the damaged database
+        shutil.rmtree(folder.index, ignore_errors=True)  # it was built from the replaced database
     except OSError as exc:
         raise KnownError(f"Could not restore {source.name}: {exc.strerror or exc}") from exc
-    return f"Restored the backup {source.name}; the damaged database is kept as {kept}."
+    if keep_current and kept.exists():
+        return f"Restored the backup {source.name}; the damaged database is kept as {kept}."
+    return f"Restored the backup {source.name}."
 
 
-if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
-    import msvcrt
-
-    def _lock(handle: IO[str]) -> None:
-        handle.seek(0)
-        msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
-
-    def _unlock(handle: IO[str]) -> None:
-        handle.seek(0)
-        msvcrt.locking(handle.fileno(), msvcrt.LK_UNLCK, 1)
-
-else:
-    import fcntl
-
-    def _lock(handle: IO[str]) -> None:
-        fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-
-    def _unlock(handle: IO[str]) -> None:
-        fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+def put_backup_in_place(folder: ArchiveFolder, name: str) -> str:
+    """Restore the backup ``name`` in place of a damaged database, keeping the damaged one (see :func:`restore_database`)."""
+    return restore_database(folder, name)

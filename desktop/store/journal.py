@@ -14,8 +14,8 @@ from typing import Any
 from sqlalchemy import Table, and_, delete, insert, select, tuple_, update
 from sqlalchemy.orm import Session
 
+from desktop.store.dialect import dialect_of
 from desktop.store.models import Annotation, Base
-from desktop.store.sqlite import defer_constraints
 
 #: parents before children: inserts go in this order, deletes in the reverse
 TABLE_ORDER = ("tags", "articles", "notes", "annotations", "article_tags", "annotation_tags")
@@ -102,7 +102,7 @@ def _apply(session: Session, changes: Sequence[RowChange], *, backwards: bool) -
     def source(change: RowChange) -> Row | None:
         return change.after if backwards else change.before
 
-    defer_constraints(session)
+    dialect_of(session).defer_constraints(session)
     by_order = sorted(changes, key=lambda change: (TABLE_ORDER.index(change.table), change.key))
     # 1. rows that stay get their values (a tag moves back under its old parent) ...
     for change in by_order:
@@ -138,7 +138,7 @@ def dump_tables(session: Session, names: Sequence[str]) -> dict[str, list[Row]]:
 
 def load_tables(session: Session, tables: dict[str, list[Row]], order: Sequence[str]) -> None:
     """Insert the rows of ``tables`` as they are, ids included (into an archive that has none of them)."""
-    defer_constraints(session)
+    dialect_of(session).defer_constraints(session)
     for name in order:
         rows = tables.get(name, [])
         if rows:

@@ -60,6 +60,9 @@ class Article(Base):
     minhash: Mapped[bytes | None] = mapped_column(LargeBinary)
     cluster_id: Mapped[int | None] = mapped_column(Integer, index=True)
     url: Mapped[str | None] = mapped_column(Text)
+    #: who wrote it, and the paper or site it appeared in (apart from the wire ``agency``); migration 0007
+    author: Mapped[str | None] = mapped_column(Text)
+    publication: Mapped[str | None] = mapped_column(String(256), index=True)
     imported_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     modified_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     #: when the article was put in the trash (None: not in it); the trash can be restored from

@@ -1,4 +1,4 @@
-"""Everything SQLite-specific lives here: engine pragmas, transactional BEGIN, online backup, integrity check."""
+"""The SQLite dialect (``desktop.store.dialect``): pragmas, transactional BEGIN, WAL files, online backup, integrity check, lock."""
 
 from __future__ import annotations
 
@@ -12,6 +12,11 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import Session
 
 from desktop.core.errors import KnownError
+from desktop.store.dialect import Dialect, WriterLock
+from desktop.store.file_lock import FileLock
+
+#: the files beside the database that are part of it while it is open or after a crash (WAL mode)
+COMPANION_SUFFIXES = ("-wal", "-shm")
 
 
 def create_sqlite_engine(path: Path, *, read_only: bool = False) -> Engine:
@@ -38,6 +43,11 @@ def create_sqlite_engine(path: Path, *, read_only: bool = False) -> Engine:
         connection.exec_driver_sql("BEGIN")
 
     return engine
+
+
+def database_files(path: Path) -> tuple[Path, ...]:
+    """The database file and its write-ahead log and shared-memory files: moved, copied or removed together."""
+    return (path, *(path.with_name(path.name + suffix) for suffix in COMPANION_SUFFIXES))
 
 
 def _read_only_options(path: Path) -> str:
@@ -132,3 +142,36 @@ def defer_constraints(session: Session) -> None:
     """
     if session.get_bind().dialect.name == "sqlite":
         session.execute(text("PRAGMA defer_foreign_keys = ON"))
+
+
+class SqliteDialect:
+    """SQLite behind the store's one seam: a file in WAL mode, one writer at a time by an OS lock on ``.lock``."""
+
+    name = "sqlite"
+
+    def create_engine(self, database: Path, *, read_only: bool = False) -> Engine:
+        return create_sqlite_engine(database, read_only=read_only)
+
+    def database_files(self, database: Path) -> tuple[Path, ...]:
+        return database_files(database)
+
+    def integrity_problems(self, engine: Engine) -> list[str]:
+        return integrity_problems(engine)
+
+    def database_problems(self, database: Path, *, read_only: bool = False) -> list[str]:
+        return database_problems(database, read_only=read_only)
+
+    def backup(self, engine: Engine, destination: Path) -> None:
+        backup_database(engine, destination)
+
+    def storage_problem(self, exc: BaseException) -> str | None:
+        return storage_problem(exc)
+
+    def defer_constraints(self, session: Session) -> None:
+        defer_constraints(session)
+
+    def writer_lock(self, lock_file: Path) -> WriterLock:
+        return FileLock(lock_file)
+
+
+DIALECT: Dialect = SqliteDialect()

@@ -1,0 +1,451 @@
+"""People, places and organisations named in an article: known names, then capitalised names read by their context."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from desktop.core.models import Span
+from desktop.core.text import fold, visible_text
+from desktop.ingest.gazetteer import KINDS, TOKEN, Gazetteer, Kind, Rules, load_gazetteer, name_key
+
+__all__ = ["KINDS", "Kind", "Mention", "extract_entities", "load_gazetteer"]
+
+# Between two tokens of one known name: spaces, a hyphen or dash, or a dot or apostrophe with no space ("TP.HCM", "U.S.").
+_PHRASE_GAP = re.compile(r"[ \t]+|[ \t]*[-–][ \t]*|[.'’]|")
+# Between two words of one capitalised name: one space, or a hyphen ("Jean-Pierre", "Under-Secretary-General").
+_NAME_GAP = re.compile(r" |-")
+# Lower-case words that may sit inside a name ("Ministry of Finance", "Ludwig van Beethoven").
+_CONNECTORS = frozenset({"of", "for", "the", "and", "on", "de", "du", "van", "von", "der", "bin", "al", "da", "del", "y"})
+# What ends a sentence before a word: the word's capital tells nothing then.
+_SENTENCE_END = re.compile(r"(?:^|[.!?:;\"“”(\[–—]|\s-)\s*$")
+# A Vietnamese syllable without its tones: an optional initial, vowels, an optional final.
+_SYLLABLE = re.compile(r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|th|tr|qu|[bcdghklmnpqrstvx])?[aeiouy]{1,3}(?:ch|ng|nh|[cmnpt])?")
+
+_STRONG_PERSON, _ORGANISATION, _PLACE, _WEAK_PERSON, _WEAK_PLACE = 50, 40, 30, 20, 10
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """One mention of an entity: ``text[start:end]`` names the entity ``name`` of ``kind``."""
+
+    kind: Kind
+    name: str  # the preferred name, the same for every spelling of the entity
+    start: int
+    end: int
+
+    @property
+    def key(self) -> str:
+        """Accent- and case-free form of ``name``: the same entity from two articles has the same key."""
+        return name_key(self.name)
+
+
+@dataclass(slots=True)
+class _Token:
+    start: int
+    end: int
+    text: str
+    low: str
+    capital: bool
+    gap: str  # the text between the previous token and this one
+    headline: bool = False
+    role: str = ""  # "known" (a gazetteer name), "title", or "" (free)
+
+
+@dataclass(slots=True)
+class _Candidate:
+    first: int  # token indices, end exclusive
+    last: int
+    score: dict[Kind, int] = field(default_factory=dict)
+
+    def vote(self, kind: Kind, weight: int) -> None:
+        self.score[kind] = max(self.score.get(kind, 0), weight)
+
+
+def extract_entities(text: str, *, boilerplate: Sequence[Span] = (), gazetteer: Gazetteer) -> list[Mention]:
+    """Every mention of a person, place or organisation in ``text`` (boilerplate spans skipped), in text order."""
+    tokens = _tokenize(visible_text(text, boilerplate))
+    if not tokens:
+        return []
+    rules = gazetteer.rules
+    known = _known_names(tokens, gazetteer)
+    _mark_titles(tokens, rules)
+    candidates = [candidate for run in _runs(tokens, rules) for candidate in _segments(run, tokens, rules)]
+    for candidate in candidates:
+        _classify(candidate, tokens, rules)
+    return _resolve(tokens, known, candidates, gazetteer)
+
+
+def _tokenize(text: str) -> list[_Token]:
+    tokens: list[_Token] = []
+    previous_end = 0
+    for match in TOKEN.finditer(text):
+        word = match.group()
+        tokens.append(_Token(match.start(), match.end(), word, fold(word), word[0].isupper(), text[previous_end : match.start()]))
+        previous_end = match.end()
+    _mark_headlines(tokens)
+    return tokens
+
+
+def _mark_headlines(tokens: list[_Token]) -> None:
+    """Lines in title case ("Party To Continue Strengthening Ties") give no new names: every word there is capitalised."""
+    line: list[_Token] = []
+    for index, token in enumerate(tokens):
+        line.append(token)
+        if index + 1 == len(tokens) or "\n" in tokens[index + 1].gap:
+            words = [t for t in line if t.text.isalpha() and len(t.text) > 2]
+            lower = [t for t in words if not t.capital and len(t.text) > 4]
+            if 4 <= len(words) <= 20 and not lower and sum(t.capital for t in words) >= 0.75 * len(words):
+                for t in line:
+                    t.headline = True
+            line = []
+
+
+def _shape_fits(token: _Token, shape: str) -> bool:
+    if shape == "upper":
+        return token.text.isupper()
+    return token.capital if shape == "title" else True
+
+
+def _known_names(tokens: list[_Token], gazetteer: Gazetteer) -> list[tuple[int, int, int]]:
+    """Gazetteer and name-table spellings in the text, longest first: (first token, end token, entity index)."""
+    found: list[tuple[int, int, int]] = []
+    index = 0
+    count = len(tokens)
+    while index < count:
+        match: tuple[int, int] | None = None
+        for size in range(min(gazetteer.longest, count - index), 0, -1):
+            if size > 1 and not _PHRASE_GAP.fullmatch(tokens[index + size - 1].gap):
+                continue
+            entries = gazetteer.spellings.get(tuple(t.low for t in tokens[index : index + size]))
+            if not entries or any(not _PHRASE_GAP.fullmatch(t.gap) for t in tokens[index + 1 : index + size]):
+                continue
+            for spelling, entity in entries:
+                if all(_shape_fits(t, shape) for t, shape in zip(tokens[index : index + size], spelling.shapes, strict=True)):
+                    if spelling.standalone and not _stands_alone(tokens, index, index + size, gazetteer.rules):
+                        continue
+                    match = (size, entity)
+                    break
+            if match:
+                break
+        if match is None:
+            index += 1
+            continue
+        size, entity = match
+        found.append((index, index + size, entity))
+        for token in tokens[index : index + size]:
+            token.role = "known"
+        index += size
+    return found
+
+
+def _stands_alone(tokens: list[_Token], first: int, end: int, rules: Rules) -> bool:
+    """No capitalised word touches the name, and no title stands before it ("ông Đức" is a man, not Germany)."""
+    before = tokens[first - 1] if first > 0 else None
+    after = tokens[end] if end < len(tokens) else None
+    if before is not None and before.gap.strip() == "" and (before.capital and not _sentence_start(tokens, first - 1)):
+        return False
+    if before is not None and (before.low,) in rules.titles:
+        return False
+    return not (after is not None and after.capital and tokens[end].gap == " ")
+
+
+def _sentence_start(tokens: list[_Token], index: int) -> bool:
+    return index == 0 or bool(_SENTENCE_END.search(tokens[index].gap)) or "\n" in tokens[index].gap
+
+
+def _mark_titles(tokens: list[_Token], rules: Rules) -> None:
+    """Titles ("Deputy Prime Minister", "Tổng Bí thư", "Mr"): capitalised ones always, lower-case ones before a name."""
+    index = 0
+    while index < len(tokens):
+        size = _title_at(tokens, index, rules)
+        if size:
+            after = tokens[index + size] if index + size < len(tokens) else None
+            if tokens[index].capital or (after is not None and after.capital and after.role != "known"):
+                for token in tokens[index : index + size]:
+                    token.role = "title"
+                index += size
+                continue
+        index += 1
+
+
+def _title_at(tokens: list[_Token], index: int, rules: Rules) -> int:
+    for size in range(min(rules.longest_title, len(tokens) - index), 0, -1):
+        span = tokens[index : index + size]
+        if any(t.role for t in span) or any(not _PHRASE_GAP.fullmatch(t.gap) for t in span[1:]):
+            continue
+        if tuple(t.low for t in span) in rules.titles:
+            return size
+    return 0
+
+
+def _runs(tokens: list[_Token], rules: Rules) -> list[tuple[int, int]]:
+    """Maximal runs of free capitalised words (lower-case connectors inside), outside headlines."""
+    runs: list[tuple[int, int]] = []
+    index = 0
+    while index < len(tokens):
+        token = tokens[index]
+        if not _name_word(token, rules):
+            index += 1
+            continue
+        end = index + 1
+        while end < len(tokens) and _NAME_GAP.fullmatch(tokens[end].gap):
+            nxt = tokens[end]
+            if _name_word(nxt, rules):
+                end += 1
+            elif nxt.low in _CONNECTORS and not nxt.capital and not nxt.role:
+                probe = end
+                while probe < len(tokens) and tokens[probe].low in _CONNECTORS and _NAME_GAP.fullmatch(tokens[probe].gap):
+                    probe += 1
+                if probe < len(tokens) and _name_word(tokens[probe], rules) and _NAME_GAP.fullmatch(tokens[probe].gap):
+                    end = probe + 1
+                else:
+                    break
+            else:
+                break
+        runs.append((index, end))
+        index = end
+    return runs
+
+
+def _name_word(token: _Token, rules: Rules) -> bool:
+    return token.capital and not token.role and not token.headline and token.text[0].isalpha() and token.low not in rules.calendar_words
+
+
+def _connector(token: _Token) -> bool:
+    return token.low in _CONNECTORS and not token.capital
+
+
+def _non_name(low: str, rules: Rules) -> bool:
+    """A word that is never part of a person's name: institutions, titles, adjectives of nations."""
+    return (
+        low in rules.organisation_words
+        or (low,) in rules.organisation_heads
+        or low in rules.never_alone
+        or low in rules.demonyms
+        or (low,) in rules.titles
+        or low in rules.place_heads
+    )
+
+
+def _segments(run: tuple[int, int], tokens: list[_Token], rules: Rules) -> list[_Candidate]:
+    """Split a run into names: leading function words off, "and" between two names, an institution before a person."""
+    first, end = run
+    while first < end and (tokens[first].low in rules.stopwords or tokens[first].low in rules.demonyms or _connector(tokens[first])):
+        first += 1
+    while end > first and _connector(tokens[end - 1]):
+        end -= 1
+    if first >= end:
+        return []
+    pieces: list[tuple[int, int]] = [(first, end)]
+    ands = [i for i in range(first, end) if tokens[i].low == "and" and not tokens[i].capital]
+    if ands and not any((tokens[i].low,) in rules.organisation_heads for i in range(ands[-1], end)):
+        bounds = [first, *ands, end]
+        pieces = [(bounds[0], bounds[1]), *((a + 1, b) for a, b in zip(bounds[1:-1], bounds[2:], strict=True))]
+    candidates: list[_Candidate] = []
+    for start, stop in pieces:
+        while start < stop and _connector(tokens[start]):
+            start += 1
+        if start >= stop:
+            continue
+        split = _person_tail(tokens, start, stop, rules)
+        if split is not None and split > start:
+            head_end = split
+            while head_end > start and _connector(tokens[head_end - 1]):
+                head_end -= 1
+            if head_end > start:
+                candidates.append(_Candidate(start, head_end))
+            tail = _Candidate(split, stop)
+            tail.vote("person", _WEAK_PERSON)
+            candidates.append(tail)
+        else:
+            candidates.append(_Candidate(start, stop))
+    return candidates
+
+
+def _person_tail(tokens: list[_Token], first: int, end: int, rules: Rules) -> int | None:
+    """Where a person's name starts at the end of ``tokens[first:end]``, if one does."""
+    for index in range(max(first, end - 3), end - 1):
+        if tokens[index].low in rules.given_names and all(t.capital and not _non_name(t.low, rules) for t in tokens[index:end]):
+            return index
+    for index in range(max(first, end - 4), end - 1):
+        if _vietnamese_name(tokens[index:end], rules):
+            return index
+    last_non_name = max((i for i in range(first, end) if _non_name(tokens[i].low, rules)), default=None)
+    if last_non_name is not None and last_non_name > first and 1 <= end - last_non_name - 1 <= 4:
+        tail = tokens[last_non_name + 1 : end]
+        if all(t.capital and not t.text.isupper() for t in tail):
+            return last_non_name + 1
+    return None
+
+
+def _vietnamese_name(tokens: Sequence[_Token], rules: Rules) -> bool:
+    """A common family name and one to three more syllables, all capitalised ("Lê Hoài Trung", "Hoang Binh Quan")."""
+    return (
+        2 <= len(tokens) <= 4
+        and tokens[0].low in rules.family_names
+        and all(t.capital and not t.text.isupper() and _SYLLABLE.fullmatch(t.low) for t in tokens)
+        and not any(t.low in rules.never_alone or t.low in rules.place_heads for t in tokens)
+    )
+
+
+def _classify(candidate: _Candidate, tokens: list[_Token], rules: Rules) -> None:
+    words = tokens[candidate.first : candidate.last]
+    size = len(words)
+    lows = [t.low for t in words]
+    before = tokens[candidate.first - 1] if candidate.first > 0 else None
+    after = tokens[candidate.last] if candidate.last < len(tokens) else None
+    following = tuple(t.low for t in tokens[candidate.last : candidate.last + 2])
+    proper = [t for t in words if not _non_name(t.low, rules) and t.low not in _CONNECTORS and t.low not in rules.stopwords]
+    if not proper:
+        candidate.score.clear()
+        return
+    if _titled(tokens, candidate.first, rules) or (before is not None and before.low in rules.abbreviated_titles and before.role == "title"):
+        candidate.vote("person", _STRONG_PERSON)
+    if after is not None and after.gap in (" ", ", ") and (following[:1] in rules.person_verbs or following in rules.person_verbs):
+        candidate.vote("person", _STRONG_PERSON)
+    if before is not None and before.gap.strip() == "" and words[0].gap == " " and (before.low,) in rules.person_verbs:
+        candidate.vote("person", _STRONG_PERSON)
+    if size >= 2 and ((lows[-1],) in rules.organisation_heads or lows[-1] in {"co", "ltd", "jsc", "inc", "corp", "plc"}):
+        candidate.vote("organisation", _ORGANISATION)
+    if size >= 3 and (lows[0],) in rules.organisation_heads and lows[1] in {"of", "for", "on"}:
+        candidate.vote("organisation", _ORGANISATION)
+    if after is not None and after.low in rules.place_words_after and not after.capital and after.gap == " ":
+        candidate.vote("place", _PLACE)
+    if size >= 2 and lows[-1] in rules.place_heads:
+        candidate.vote("place", _PLACE)
+    if candidate.first >= 1 and any(
+        tuple(t.low for t in tokens[candidate.first - n : candidate.first]) in rules.place_words_before for n in (1, 2) if candidate.first >= n
+    ):
+        candidate.vote("place", _PLACE)
+    if _vietnamese_name(words, rules) and (size >= 3 or candidate.score.get("person")):
+        candidate.vote("person", _WEAK_PERSON + 5)
+    if 2 <= size <= 3 and lows[0] in rules.given_names and all(t.capital for t in words):
+        candidate.vote("person", _WEAK_PERSON + 5)
+    if (
+        before is not None
+        and before.low in rules.place_prepositions
+        and not before.capital
+        and words[0].gap == " "
+        and size <= 3
+        and not any(_non_name(low, rules) for low in lows)
+    ):
+        candidate.vote("place", _WEAK_PLACE)
+    if size == 1 and (_sentence_start(tokens, candidate.first) or words[0].text.isupper()):
+        # A lone capitalised word opening a sentence, or an unknown acronym: only a title or a verb of speech makes it a name.
+        for kind in list(candidate.score):
+            if candidate.score[kind] < _STRONG_PERSON:
+                del candidate.score[kind]
+    if size == 1 and candidate.score.get("person", 0) <= _WEAK_PERSON and "person" in candidate.score:
+        del candidate.score["person"]
+
+
+def _titled(tokens: list[_Token], first: int, rules: Rules) -> bool:
+    """A title stands before the name, maybe across its institution: "Chairman of the US Communist Party Sam Webb"."""
+    index = first - 1
+    steps = 0
+    institution = False
+    while index >= 0 and steps < 12:
+        token = tokens[index + 1]
+        if re.search(r"[.!?;]\s|\n|[,(]", token.gap) and not (tokens[index].role == "title" and tokens[index].low in rules.abbreviated_titles):
+            if token.gap.strip() not in (")", "(", "’", "'", ") ", ""):
+                return False
+        current = tokens[index]
+        if current.role == "title":
+            return True
+        if _connector(current) or current.low == "s":
+            if not institution:
+                return False  # "Chairman of the Asia ...": a title's complement is not a name
+        elif current.role == "known" or (current.capital and _non_name(current.low, rules)):
+            institution = True
+        else:
+            return False
+        index -= 1
+        steps += 1
+    return False
+
+
+def _resolve(tokens: list[_Token], known: list[tuple[int, int, int]], candidates: list[_Candidate], gazetteer: Gazetteer) -> list[Mention]:
+    """Merge spellings into entities, link "Trọng said" to the full name, and give every mention its preferred name."""
+    mentions: list[Mention] = []
+    people: dict[str, str] = {}  # folded first or last word of a full name → preferred name
+    known_kinds: dict[int, Kind | None] = {}
+    for first, end, entity in known:
+        known_kinds.setdefault(entity, gazetteer.entities[entity].kind)
+    # An entity of the name table without a kind takes the kind its context gives in this text.
+    groups: dict[str, list[_Candidate]] = {}
+    for candidate in candidates:
+        groups.setdefault(_surface_key(tokens, candidate), []).append(candidate)
+    for key, group in groups.items():
+        index = gazetteer.by_key.get(key)
+        if index is not None and gazetteer.entities[index].kind is None:
+            kind = _best_kind(group)
+            if kind is not None:
+                known_kinds[index] = kind
+    for first, end, entity in known:
+        kind = known_kinds.get(entity)
+        if kind is None:
+            continue
+        name = gazetteer.entities[entity].name
+        mentions.append(Mention(kind, name, tokens[first].start, tokens[end - 1].end))
+        if kind == "person":
+            _remember_person(people, name)
+    resolved: list[tuple[_Candidate, Kind, str]] = []
+    for key, group in groups.items():
+        kind = _best_kind(group)
+        if kind is None:
+            continue
+        index = gazetteer.by_key.get(key)
+        name = gazetteer.entities[index].name if index is not None else _preferred_spelling(tokens, group)
+        for candidate in group:
+            resolved.append((candidate, kind, name))
+        if kind == "person" and len(key.split()) > 1:
+            _remember_person(people, name)
+    for candidate, kind, name in resolved:
+        if kind == "person" and candidate.last - candidate.first == 1 and name_key(name) in people:
+            name = people[name_key(name)]
+        mentions.append(Mention(kind, name, tokens[candidate.first].start, tokens[candidate.last - 1].end))
+    covered = {i for candidate, _, _ in resolved for i in range(candidate.first, candidate.last)}
+    for candidate in candidates:
+        if candidate.last - candidate.first == 1 and candidate.first not in covered:
+            token = tokens[candidate.first]
+            full = people.get(token.low)
+            if full is not None and not token.text.isupper():
+                mentions.append(Mention("person", full, token.start, token.end))
+    mentions.sort(key=lambda m: (m.start, m.end))
+    return mentions
+
+
+def _remember_person(people: dict[str, str], name: str) -> None:
+    words = name_key(name).split()
+    if len(words) > 1:
+        for word in (words[0], words[-1]):
+            people.setdefault(word, name)
+
+
+def _best_kind(group: list[_Candidate]) -> Kind | None:
+    totals: dict[Kind, int] = {}
+    for candidate in group:
+        for kind, weight in candidate.score.items():
+            totals[kind] = max(totals.get(kind, 0), weight)
+    if not totals:
+        return None
+    return max(KINDS, key=lambda kind: totals.get(kind, 0)) if max(totals.values()) > 0 else None
+
+
+def _surface_key(tokens: list[_Token], candidate: _Candidate) -> str:
+    return " ".join(t.low for t in tokens[candidate.first : candidate.last])
+
+
+def _preferred_spelling(tokens: list[_Token], group: list[_Candidate]) -> str:
+    """The spelling with the most accents (it carries the most information), else the first."""
+    spellings = [_surface(tokens, candidate) for candidate in group]
+    return max(spellings, key=lambda s: sum(1 for ch in s if ord(ch) > 127))
+
+
+def _surface(tokens: list[_Token], candidate: _Candidate) -> str:
+    parts = [tokens[candidate.first].text]
+    for token in tokens[candidate.first + 1 : candidate.last]:
+        parts.append(("-" if "-" in token.gap else " ") + token.text)
+    return "".join(parts)

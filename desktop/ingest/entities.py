@@ -13,7 +13,7 @@ from desktop.ingest.gazetteer import KINDS, TOKEN, Gazetteer, Kind, Rules, load_
 __all__ = ["KINDS", "Kind", "Mention", "extract_entities", "load_gazetteer"]
 
 # Between two tokens of one known name: spaces, a hyphen or dash, or a dot or apostrophe with no space ("TP.HCM", "U.S.").
-_PHRASE_GAP = re.compile(r"[ \t]+|[ \t]*[-–][ \t]*|[.'’]|")
+_PHRASE_GAP = re.compile(r",?[ \t]+|[ \t]*[-–][ \t]*|[.'’]|")
 # Between two words of one capitalised name: one space, or a hyphen ("Jean-Pierre", "Under-Secretary-General").
 _NAME_GAP = re.compile(r" |-")
 # Lower-case words that may sit inside a name ("Ministry of Finance", "Ludwig van Beethoven").
@@ -22,6 +22,9 @@ _CONNECTORS = frozenset({"of", "for", "the", "and", "on", "de", "du", "van", "vo
 _SENTENCE_END = re.compile(r"(?:^|[.!?:;\"“”(\[–—]|\s-)\s*$")
 # A Vietnamese syllable without its tones: an optional initial, vowels, an optional final.
 _SYLLABLE = re.compile(r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|th|tr|qu|[bcdghklmnpqrstvx])?[aeiouy]{1,3}(?:ch|ng|nh|[cmnpt])?")
+
+# Adjectives that make an institution's name a description of a local body ("the provincial Party Committee").
+_LOCAL = frozenset({"provincial", "municipal", "city", "district", "local", "communal", "commune"})
 
 _STRONG_PERSON, _ORGANISATION, _PLACE, _WEAK_PERSON, _WEAK_PLACE = 50, 40, 30, 20, 10
 
@@ -133,11 +136,24 @@ def _known_names(tokens: list[_Token], gazetteer: Gazetteer) -> list[tuple[int, 
             index += 1
             continue
         size, entity = match
-        found.append((index, index + size, entity))
-        for token in tokens[index : index + size]:
-            token.role = "known"
+        if not _ends_a_person(tokens, index, index + size, gazetteer):
+            found.append((index, index + size, entity))
+            for token in tokens[index : index + size]:
+                token.role = "known"
         index += size
     return found
+
+
+def _ends_a_person(tokens: list[_Token], first: int, end: int, gazetteer: Gazetteer) -> bool:
+    """A place that ends a Vietnamese name is that name's end: "Nguyễn Hòa Bình" is a judge, not Hòa Bình province."""
+    if gazetteer.entities[gazetteer.spellings[tuple(t.low for t in tokens[first:end])][0][1]].kind != "place":
+        return False
+    for start in range(first - 1, max(first - 3, end - 4, -1) - 1, -1):
+        if tokens[start].role or tokens[start + 1].gap != " ":
+            return False
+        if _vietnamese_name(tokens[start:end], gazetteer.rules):
+            return True
+    return False
 
 
 def _stands_alone(tokens: list[_Token], first: int, end: int, rules: Rules) -> bool:
@@ -175,7 +191,7 @@ def _title_at(tokens: list[_Token], index: int, rules: Rules) -> int:
         span = tokens[index : index + size]
         if any(t.role for t in span) or any(not _PHRASE_GAP.fullmatch(t.gap) for t in span[1:]):
             continue
-        if tuple(t.low for t in span) in rules.titles:
+        if tuple(t.low for t in span) in rules.titles or (size == 1 and span[0].text.lower() in rules.exact_titles):
             return size
     return 0
 
@@ -240,7 +256,7 @@ def _segments(run: tuple[int, int], tokens: list[_Token], rules: Rules) -> list[
         return []
     pieces: list[tuple[int, int]] = [(first, end)]
     ands = [i for i in range(first, end) if tokens[i].low == "and" and not tokens[i].capital]
-    if ands and not any((tokens[i].low,) in rules.organisation_heads for i in range(ands[-1], end)):
+    if ands and not any((tokens[i].low,) in rules.organisation_heads for i in range(first, end)):
         bounds = [first, *ands, end]
         pieces = [(bounds[0], bounds[1]), *((a + 1, b) for a, b in zip(bounds[1:-1], bounds[2:], strict=True))]
     candidates: list[_Candidate] = []
@@ -266,11 +282,11 @@ def _segments(run: tuple[int, int], tokens: list[_Token], rules: Rules) -> list[
 
 def _person_tail(tokens: list[_Token], first: int, end: int, rules: Rules) -> int | None:
     """Where a person's name starts at the end of ``tokens[first:end]``, if one does."""
-    for index in range(max(first, end - 3), end - 1):
-        if tokens[index].low in rules.given_names and all(t.capital and not _non_name(t.low, rules) for t in tokens[index:end]):
-            return index
     for index in range(max(first, end - 4), end - 1):
         if _vietnamese_name(tokens[index:end], rules):
+            return index
+    for index in range(max(first, end - 3), end - 1):
+        if tokens[index].low in rules.given_names and all(t.capital and not _non_name(t.low, rules) for t in tokens[index:end]):
             return index
     last_non_name = max((i for i in range(first, end) if _non_name(tokens[i].low, rules)), default=None)
     if last_non_name is not None and last_non_name > first and 1 <= end - last_non_name - 1 <= 4:
@@ -298,8 +314,9 @@ def _classify(candidate: _Candidate, tokens: list[_Token], rules: Rules) -> None
     after = tokens[candidate.last] if candidate.last < len(tokens) else None
     following = tuple(t.low for t in tokens[candidate.last : candidate.last + 2])
     proper = [t for t in words if not _non_name(t.low, rules) and t.low not in _CONNECTORS and t.low not in rules.stopwords]
-    if not proper:
-        candidate.score.clear()
+    named_body = size >= 3 and (lows[0],) in rules.organisation_heads and lows[1] in {"of", "for", "on"}
+    if (not proper and not named_body) or (before is not None and not before.capital and before.low in _LOCAL):
+        candidate.score.clear()  # "Permanent Mission", "National Congress"; "the provincial Department of Tourism"
         return
     if _titled(tokens, candidate.first, rules) or (before is not None and before.low in rules.abbreviated_titles and before.role == "title"):
         candidate.vote("person", _STRONG_PERSON)
@@ -309,7 +326,7 @@ def _classify(candidate: _Candidate, tokens: list[_Token], rules: Rules) -> None
         candidate.vote("person", _STRONG_PERSON)
     if size >= 2 and ((lows[-1],) in rules.organisation_heads or lows[-1] in {"co", "ltd", "jsc", "inc", "corp", "plc"}):
         candidate.vote("organisation", _ORGANISATION)
-    if size >= 3 and (lows[0],) in rules.organisation_heads and lows[1] in {"of", "for", "on"}:
+    if named_body:
         candidate.vote("organisation", _ORGANISATION)
     if after is not None and after.low in rules.place_words_after and not after.capital and after.gap == " ":
         candidate.vote("place", _PLACE)
@@ -402,9 +419,14 @@ def _resolve(tokens: list[_Token], known: list[tuple[int, int, int]], candidates
             resolved.append((candidate, kind, name))
         if kind == "person" and len(key.split()) > 1:
             _remember_person(people, name)
+    full_names = {name_key(name): name for name in people.values()}
     for candidate, kind, name in resolved:
         if kind == "person" and candidate.last - candidate.first == 1 and name_key(name) in people:
             name = people[name_key(name)]
+        elif kind == "person":
+            # "Von der Leyen" after "Ursula von der Leyen": the end of a full name found in the text
+            key = name_key(name)
+            name = next((full for full_key, full in full_names.items() if full_key.endswith(" " + key)), name)
         mentions.append(Mention(kind, name, tokens[candidate.first].start, tokens[candidate.last - 1].end))
     covered = {i for candidate, _, _ in resolved for i in range(candidate.first, candidate.last)}
     for candidate in candidates:

@@ -48,6 +48,7 @@ class Rules:
     """Context words, each set folded."""
 
     titles: frozenset[tuple[str, ...]]
+    exact_titles: frozenset[str]  # one-word titles with accents, matched only as written: "Bà" is Mrs, "Ba" a name
     abbreviated_titles: frozenset[str]
     person_verbs: frozenset[tuple[str, ...]]
     family_names: frozenset[str]
@@ -122,9 +123,11 @@ def _folded_phrases(words: Iterable[str]) -> frozenset[tuple[str, ...]]:
 
 
 def _rules(data: dict[str, Any]) -> Rules:
-    titles = _folded_phrases(data["titles"])
+    exact = {title.lower() for title in data["titles"] if " " not in title and fold(title) != title.lower()}
+    titles = _folded_phrases(title for title in data["titles"] if title.lower() not in exact)
     return Rules(
         titles=titles,
+        exact_titles=frozenset(exact),
         abbreviated_titles=_folded_words(data["abbreviated_titles"]),
         person_verbs=_folded_phrases(data["person_verbs"]),
         family_names=_folded_words(data["family_names"]),

@@ -129,7 +129,7 @@ def main(argv: list[str] | None = None) -> int:
     every = [story for stories in sets.values() for story in stories]
     words = statistics.mean(len(story.text.split()) for story in every)
     per_article = speed(every, gazetteer, args.rounds)
-    print(f"\nspeed: {per_article:.2f} ms per article (median of {args.rounds} passes over {len(every)} articles, {words:.0f} words on average)")
+    print(f"\nspeed: {per_article:.2f} ms per article (median of {args.rounds} passes over {len(every)} articles, {words:.0f} words each)")
     print(f"gazetteer load: {load_ms:.0f} ms ({len(gazetteer.entities)} entities, {sum(map(len, gazetteer.spellings.values()))} spellings)")
     return 0
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from desktop.core.models import Span
 from desktop.core.text import fold, visible_text
@@ -25,6 +26,9 @@ _SYLLABLE = re.compile(r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|th|tr|qu|[bcdghklmnpqrstvx]
 
 # Adjectives that make an institution's name a description of a local body ("the provincial Party Committee").
 _LOCAL = frozenset({"provincial", "municipal", "city", "district", "local", "communal", "commune"})
+
+# What ends the reach of a title: a sentence end, a new line, a comma, an opening bracket.
+_CLAUSE_BREAK = re.compile(r"[.!?;]\s|\n|[,(]")
 
 _STRONG_PERSON, _ORGANISATION, _PLACE, _WEAK_PERSON, _WEAK_PLACE = 50, 40, 30, 20, 10
 
@@ -136,7 +140,7 @@ def _known_names(tokens: list[_Token], gazetteer: Gazetteer) -> list[tuple[int, 
             index += 1
             continue
         size, entity = match
-        if not _ends_a_person(tokens, index, index + size, gazetteer):
+        if gazetteer.entities[entity].kind is not None and not _ends_a_person(tokens, index, index + size, gazetteer):
             found.append((index, index + size, entity))
             for token in tokens[index : index + size]:
                 token.role = "known"
@@ -258,7 +262,7 @@ def _segments(run: tuple[int, int], tokens: list[_Token], rules: Rules) -> list[
     ands = [i for i in range(first, end) if tokens[i].low == "and" and not tokens[i].capital]
     if ands and not any((tokens[i].low,) in rules.organisation_heads for i in range(first, end)):
         bounds = [first, *ands, end]
-        pieces = [(bounds[0], bounds[1]), *((a + 1, b) for a, b in zip(bounds[1:-1], bounds[2:], strict=True))]
+        pieces = [(bounds[0], bounds[1]), *((a + 1, b) for a, b in pairwise(bounds[1:]))]
     candidates: list[_Candidate] = []
     for start, stop in pieces:
         while start < stop and _connector(tokens[start]):
@@ -318,7 +322,7 @@ def _classify(candidate: _Candidate, tokens: list[_Token], rules: Rules) -> None
     if (not proper and not named_body) or (before is not None and not before.capital and before.low in _LOCAL):
         candidate.score.clear()  # "Permanent Mission", "National Congress"; "the provincial Department of Tourism"
         return
-    if _titled(tokens, candidate.first, rules) or (before is not None and before.low in rules.abbreviated_titles and before.role == "title"):
+    if _titled(tokens, candidate.first, rules):
         candidate.vote("person", _STRONG_PERSON)
     if after is not None and after.gap in (" ", ", ") and (following[:1] in rules.person_verbs or following in rules.person_verbs):
         candidate.vote("person", _STRONG_PERSON)
@@ -332,9 +336,7 @@ def _classify(candidate: _Candidate, tokens: list[_Token], rules: Rules) -> None
         candidate.vote("place", _PLACE)
     if size >= 2 and lows[-1] in rules.place_heads:
         candidate.vote("place", _PLACE)
-    if candidate.first >= 1 and any(
-        tuple(t.low for t in tokens[candidate.first - n : candidate.first]) in rules.place_words_before for n in (1, 2) if candidate.first >= n
-    ):
+    if any(tuple(t.low for t in tokens[max(0, candidate.first - n) : candidate.first]) in rules.place_words_before for n in (1, 2)):
         candidate.vote("place", _PLACE)
     if _vietnamese_name(words, rules) and (size >= 3 or candidate.score.get("person")):
         candidate.vote("person", _WEAK_PERSON + 5)
@@ -365,9 +367,9 @@ def _titled(tokens: list[_Token], first: int, rules: Rules) -> bool:
     institution = False
     while index >= 0 and steps < 12:
         token = tokens[index + 1]
-        if re.search(r"[.!?;]\s|\n|[,(]", token.gap) and not (tokens[index].role == "title" and tokens[index].low in rules.abbreviated_titles):
-            if token.gap.strip() not in (")", "(", "’", "'", ") ", ""):
-                return False
+        abbreviation = tokens[index].role == "title" and tokens[index].low in rules.abbreviated_titles  # "Mr. Smith"
+        if _CLAUSE_BREAK.search(token.gap) and not abbreviation and token.gap.strip() not in (")", "(", "’", "'"):
+            return False
         current = tokens[index]
         if current.role == "title":
             return True
@@ -387,37 +389,27 @@ def _resolve(tokens: list[_Token], known: list[tuple[int, int, int]], candidates
     """Merge spellings into entities, link "Trọng said" to the full name, and give every mention its preferred name."""
     mentions: list[Mention] = []
     people: dict[str, str] = {}  # folded first or last word of a full name → preferred name
-    known_kinds: dict[int, Kind | None] = {}
     for first, end, entity in known:
-        known_kinds.setdefault(entity, gazetteer.entities[entity].kind)
-    # An entity of the name table without a kind takes the kind its context gives in this text.
-    groups: dict[str, list[_Candidate]] = {}
+        kind = gazetteer.entities[entity].kind
+        if kind is not None:
+            name = gazetteer.entities[entity].name
+            mentions.append(Mention(kind, name, tokens[first].start, tokens[end - 1].end))
+            if kind == "person":
+                _remember_person(people, name)
+    # Spellings of one entity of the name table are one group; a name the tables do not know is grouped by its key.
+    groups: dict[int | str, list[_Candidate]] = {}
     for candidate in candidates:
-        groups.setdefault(_surface_key(tokens, candidate), []).append(candidate)
-    for key, group in groups.items():
-        index = gazetteer.by_key.get(key)
-        if index is not None and gazetteer.entities[index].kind is None:
-            kind = _best_kind(group)
-            if kind is not None:
-                known_kinds[index] = kind
-    for first, end, entity in known:
-        kind = known_kinds.get(entity)
-        if kind is None:
-            continue
-        name = gazetteer.entities[entity].name
-        mentions.append(Mention(kind, name, tokens[first].start, tokens[end - 1].end))
-        if kind == "person":
-            _remember_person(people, name)
+        key = _surface_key(tokens, candidate)
+        groups.setdefault(gazetteer.by_key.get(key, key), []).append(candidate)
     resolved: list[tuple[_Candidate, Kind, str]] = []
-    for key, group in groups.items():
+    for group_id, group in groups.items():
         kind = _best_kind(group)
         if kind is None:
             continue
-        index = gazetteer.by_key.get(key)
-        name = gazetteer.entities[index].name if index is not None else _preferred_spelling(tokens, group)
+        name = gazetteer.entities[group_id].name if isinstance(group_id, int) else _preferred_spelling(tokens, group)
         for candidate in group:
             resolved.append((candidate, kind, name))
-        if kind == "person" and len(key.split()) > 1:
+        if kind == "person" and len(name.split()) > 1:
             _remember_person(people, name)
     full_names = {name_key(name): name for name in people.values()}
     for candidate, kind, name in resolved:
@@ -435,6 +427,7 @@ def _resolve(tokens: list[_Token], known: list[tuple[int, int, int]], candidates
             full = people.get(token.low)
             if full is not None and not token.text.isupper():
                 mentions.append(Mention("person", full, token.start, token.end))
+    mentions.extend(_linked_function_words(tokens, mentions, gazetteer.rules))
     mentions.sort(key=lambda m: (m.start, m.end))
     return mentions
 
@@ -453,7 +446,8 @@ def _best_kind(group: list[_Candidate]) -> Kind | None:
             totals[kind] = max(totals.get(kind, 0), weight)
     if not totals:
         return None
-    return max(KINDS, key=lambda kind: totals.get(kind, 0)) if max(totals.values()) > 0 else None
+    best: Kind = max(KINDS, key=lambda each: totals.get(each, 0))
+    return best if totals.get(best, 0) > 0 else None
 
 
 def _surface_key(tokens: list[_Token], candidate: _Candidate) -> str:
@@ -471,3 +465,22 @@ def _surface(tokens: list[_Token], candidate: _Candidate) -> str:
     for token in tokens[candidate.first + 1 : candidate.last]:
         parts.append(("-" if "-" in token.gap else " ") + token.text)
     return "".join(parts)
+
+
+def _linked_function_words(tokens: list[_Token], mentions: list[Mention], rules: Rules) -> list[Mention]:
+    """A name that is also a function word ("Trong said" after "Nguyen Phu Trong") links when spelled so and speaking."""
+    written: dict[str, str] = {}
+    taken = {m.start for m in mentions}
+    for mention in mentions:
+        if mention.kind == "person":
+            words = [t for t in tokens if mention.start <= t.start < mention.end]
+            if len(words) > 1:
+                for word in (words[0], words[-1]):
+                    written.setdefault(word.text, mention.name)
+    linked: list[Mention] = []
+    for index, token in enumerate(tokens[:-1]):
+        following = tokens[index + 1]
+        speaks = following.gap == " " and (following.low,) in rules.person_verbs
+        if speaks and token.text in written and token.low in rules.stopwords and token.start not in taken:
+            linked.append(Mention("person", written[token.text], token.start, token.end))
+    return linked

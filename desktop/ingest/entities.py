@@ -120,13 +120,16 @@ def _known_names(tokens: list[_Token], gazetteer: Gazetteer) -> list[tuple[int, 
     found: list[tuple[int, int, int]] = []
     index = 0
     count = len(tokens)
+    joined = [bool(_PHRASE_GAP.fullmatch(t.gap)) for t in tokens]  # may this token continue a known name?
     while index < count:
         match: tuple[int, int] | None = None
-        for size in range(min(gazetteer.longest, count - index), 0, -1):
-            if size > 1 and not _PHRASE_GAP.fullmatch(tokens[index + size - 1].gap):
-                continue
+        longest = gazetteer.first_words.get(tokens[index].low, 0)
+        reach = 1
+        while reach < min(longest, count - index) and joined[index + reach]:
+            reach += 1
+        for size in range(reach, 0, -1):
             entries = gazetteer.spellings.get(tuple(t.low for t in tokens[index : index + size]))
-            if not entries or any(not _PHRASE_GAP.fullmatch(t.gap) for t in tokens[index + 1 : index + size]):
+            if not entries:
                 continue
             for spelling, entity in entries:
                 if all(_shape_fits(t, shape) for t, shape in zip(tokens[index : index + size], spelling.shapes, strict=True)):
@@ -191,7 +194,7 @@ def _mark_titles(tokens: list[_Token], rules: Rules) -> None:
 
 
 def _title_at(tokens: list[_Token], index: int, rules: Rules) -> int:
-    for size in range(min(rules.longest_title, len(tokens) - index), 0, -1):
+    for size in range(min(rules.title_first_words.get(tokens[index].low, 0), len(tokens) - index), 0, -1):
         span = tokens[index : index + size]
         if any(t.role for t in span) or any(not _PHRASE_GAP.fullmatch(t.gap) for t in span[1:]):
             continue

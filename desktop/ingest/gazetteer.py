@@ -63,7 +63,7 @@ class Rules:
     place_heads: frozenset[str]
     place_words_before: frozenset[tuple[str, ...]]
     place_prepositions: frozenset[str]
-    longest_title: int
+    title_first_words: dict[str, int]  # first word of a title → its longest title's length
 
 
 @dataclass(slots=True)
@@ -75,6 +75,7 @@ class Gazetteer:
     spellings: dict[tuple[str, ...], list[tuple[Spelling, int]]] = field(default_factory=dict)
     by_key: dict[str, int] = field(default_factory=dict)
     longest: int = 1
+    first_words: dict[str, int] = field(default_factory=dict)  # first word of a spelling → its longest spelling's length
 
     def entity_for(self, name: str) -> Entity | None:
         index = self.by_key.get(name_key(name))
@@ -99,6 +100,7 @@ class Gazetteer:
             if all(existing.shapes != spelling.shapes for existing, _ in entries):
                 entries.append((spelling, known))
             self.longest = max(self.longest, len(key))
+            self.first_words[key[0]] = max(self.first_words.get(key[0], 0), len(key))
 
 
 def _shape(token: str) -> str:
@@ -142,7 +144,7 @@ def _rules(data: dict[str, Any]) -> Rules:
         place_heads=_folded_words(data["place_heads"]),
         place_words_before=_folded_phrases(data["place_words_before"]),
         place_prepositions=_folded_words(data["place_prepositions"]),
-        longest_title=max(len(t) for t in titles),
+        title_first_words={first: max(len(t) for t in titles if t[0] == first) for first in {t[0] for t in titles}},
     )
 
 

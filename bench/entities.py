@@ -113,7 +113,8 @@ def main(argv: list[str] | None = None) -> int:
     load_ms = (time.perf_counter() - started) * 1000
     sets = {
         "development": read_stories(DATA / "dev.txt") + read_stories(DATA / "samples.txt"),
-        "held-out": read_stories(DATA / "heldout.txt"),
+        "held-out A": read_stories(DATA / "heldout.txt"),
+        "held-out B": read_stories(DATA / "heldout-b.txt"),
     }
     print(f"{'set':12} {'kind':13} {'articles':>8} {'labelled':>8} {'found':>6} {'precision':>9} {'recall':>7}")
     for set_name, stories in sets.items():

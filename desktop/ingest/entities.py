@@ -20,17 +20,26 @@ _NAME_GAP = re.compile(r" |-")
 # Lower-case words that may sit inside a name ("Ministry of Finance", "Ludwig van Beethoven").
 _CONNECTORS = frozenset({"of", "for", "the", "and", "on", "de", "du", "van", "von", "der", "bin", "al", "da", "del", "y"})
 # What ends a sentence before a word: the word's capital tells nothing then.
-_SENTENCE_END = re.compile(r"(?:^|[.!?:;\"“”(\[–—]|\s-)\s*$")
+_SENTENCE_END = re.compile(r"(?:[.!?:;\"“”(\[–—]|\s-)\s*$")
 # A Vietnamese syllable without its tones: an optional initial, vowels, an optional final.
 _SYLLABLE = re.compile(r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|th|tr|qu|[bcdghklmnpqrstvx])?[aeiouy]{1,3}(?:ch|ng|nh|[cmnpt])?")
 
+# Institutions that a country's name describes rather than names: "the US Government", "the Vietnamese Embassy".
+_GENERIC_HEADS = frozenset(
+    {"government", "administration", "embassy", "consulate", "mission", "cabinet", "congress", "senate", "party"}
+    | {"committee", "council", "court", "police", "department", "procuracy"}  # a province's own: "Hanoi People's Committee"
+)
+# Lower-case words after a hyphen that end a compound, not a name: "Hanoi-based", "US-led".
+_NOT_SYLLABLES = frozenset(
+    {"led", "run", "made", "born", "type", "wide", "like", "free", "long", "year", "day", "old", "era", "war", "area", "zone", "bound"}
+)
 # Adjectives that make an institution's name a description of a local body ("the provincial Party Committee").
 _LOCAL = frozenset({"provincial", "municipal", "city", "district", "local", "communal", "commune"})
 
 # What ends the reach of a title: a sentence end, a new line, a comma, an opening bracket.
 _CLAUSE_BREAK = re.compile(r"[.!?;]\s|\n|[,(]")
 
-_STRONG_PERSON, _ORGANISATION, _PLACE, _WEAK_PERSON, _WEAK_PLACE = 50, 40, 30, 20, 10
+_ORGANISATION, _STRONG_PERSON, _PLACE, _WEAK_PERSON, _WEAK_PLACE = 55, 50, 30, 20, 10
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,7 +152,7 @@ def _known_names(tokens: list[_Token], gazetteer: Gazetteer) -> list[tuple[int, 
             index += 1
             continue
         size, entity = match
-        if gazetteer.entities[entity].kind is not None and not _ends_a_person(tokens, index, index + size, gazetteer):
+        if gazetteer.entities[entity].kind is not None and not _inside_a_name(tokens, index, index + size, gazetteer):
             found.append((index, index + size, entity))
             for token in tokens[index : index + size]:
                 token.role = "known"
@@ -151,10 +160,25 @@ def _known_names(tokens: list[_Token], gazetteer: Gazetteer) -> list[tuple[int, 
     return found
 
 
-def _ends_a_person(tokens: list[_Token], first: int, end: int, gazetteer: Gazetteer) -> bool:
-    """A place that ends a Vietnamese name is that name's end: "Nguyễn Hòa Bình" is a judge, not Hòa Bình province."""
+def _inside_a_name(tokens: list[_Token], first: int, end: int, gazetteer: Gazetteer) -> bool:
+    """A place that ends a Vietnamese name is that name's end: "Nguyễn Hòa Bình" is a judge, not Hòa Bình province;
+    a place that opens an institution's name is part of it: "Saigon Commercial Bank", "Vietnam Football Federation"."""
     if gazetteer.entities[gazetteer.spellings[tuple(t.low for t in tokens[first:end])][0][1]].kind != "place":
         return False
+    rules = gazetteer.rules
+    last = end
+    while last < len(tokens) and _NAME_GAP.fullmatch(tokens[last].gap) and (tokens[last].capital or _connector(tokens[last])):
+        low = tokens[last].low
+        if (
+            tokens[last].capital
+            and low in gazetteer.first_words
+            and low not in rules.organisation_words
+            and (low,) not in rules.organisation_heads
+        ):
+            break  # another known name ("Vietnam Airlines" is known whole; "Hanoi Vietnam" is two)
+        last += 1
+    if last > end and (tokens[last - 1].low,) in rules.organisation_heads and tokens[last - 1].low not in _GENERIC_HEADS:
+        return True
     for start in range(first - 1, max(first - 3, end - 4, -1) - 1, -1):
         if tokens[start].role or tokens[start + 1].gap != " ":
             return False
@@ -215,7 +239,7 @@ def _runs(tokens: list[_Token], rules: Rules) -> list[tuple[int, int]]:
         end = index + 1
         while end < len(tokens) and _NAME_GAP.fullmatch(tokens[end].gap):
             nxt = tokens[end]
-            if _name_word(nxt, rules):
+            if _name_word(nxt, rules) or _syllable_after_hyphen(nxt):
                 end += 1
             elif nxt.low in _CONNECTORS and not nxt.capital and not nxt.role:
                 probe = end
@@ -230,6 +254,18 @@ def _runs(tokens: list[_Token], rules: Rules) -> list[tuple[int, int]]:
         runs.append((index, end))
         index = end
     return runs
+
+
+def _syllable_after_hyphen(token: _Token) -> bool:
+    """The lower-case half of a hyphenated given name: "Sang-sik", "Hang-seo", "Jae-in"."""
+    return (
+        token.gap == "-"
+        and not token.capital
+        and not token.role
+        and token.text.isalpha()
+        and len(token.text) <= 4
+        and token.low not in _NOT_SYLLABLES
+    )
 
 
 def _name_word(token: _Token, rules: Rules) -> bool:
@@ -321,16 +357,19 @@ def _classify(candidate: _Candidate, tokens: list[_Token], rules: Rules) -> None
     after = tokens[candidate.last] if candidate.last < len(tokens) else None
     following = tuple(t.low for t in tokens[candidate.last : candidate.last + 2])
     proper = [t for t in words if not _non_name(t.low, rules) and t.low not in _CONNECTORS and t.low not in rules.stopwords]
-    named_body = size >= 3 and (lows[0],) in rules.organisation_heads and lows[1] in {"of", "for", "on"}
+    # "Ministry of Mining", "National Centre for Hydro-Meteorological Forecasting": an institution and what it is for
+    named_body = any((lows[k],) in rules.organisation_heads and lows[k + 1] in {"of", "for", "on"} for k in range(size - 2))
+    # connectors make a phrase, not a person's name ("van", "de", "bin" do not count)
+    phrase = any(not t.capital and t.low in {"of", "for", "the", "and", "on"} for t in words)
     if (not proper and not named_body) or (before is not None and not before.capital and before.low in _LOCAL):
         candidate.score.clear()  # "Permanent Mission", "National Congress"; "the provincial Department of Tourism"
         return
-    if _titled(tokens, candidate.first, rules):
+    speaks = after is not None and after.gap in (" ", ", ") and (following[:1] in rules.person_verbs or following in rules.person_verbs)
+    spoken_of = before is not None and before.gap.strip() == "" and words[0].gap == " " and (before.low,) in rules.person_verbs
+    if not phrase and _titled(tokens, candidate.first, rules):
         candidate.vote("person", _STRONG_PERSON)
-    if after is not None and after.gap in (" ", ", ") and (following[:1] in rules.person_verbs or following in rules.person_verbs):
-        candidate.vote("person", _STRONG_PERSON)
-    if before is not None and before.gap.strip() == "" and words[0].gap == " " and (before.low,) in rules.person_verbs:
-        candidate.vote("person", _STRONG_PERSON)
+    elif not phrase and size > 1 and (speaks or spoken_of):
+        candidate.vote("person", _STRONG_PERSON)  # a lone word that speaks may be a company ("Nvidia said")
     if size >= 2 and ((lows[-1],) in rules.organisation_heads or lows[-1] in {"co", "ltd", "jsc", "inc", "corp", "plc"}):
         candidate.vote("organisation", _ORGANISATION)
     if named_body:

@@ -193,9 +193,10 @@ def _stands_alone(tokens: list[_Token], first: int, end: int, rules: Rules) -> b
     after = tokens[end] if end < len(tokens) else None
     if before is not None and before.gap.strip() == "" and (before.capital and not _sentence_start(tokens, first - 1)):
         return False
+    touched_after = after is not None and after.capital and tokens[end].gap == " "
     if before is not None and (before.low,) in rules.titles:
-        return False
-    return not (after is not None and after.capital and tokens[end].gap == " ")
+        return touched_after  # "Thủ tướng Úc Anthony Albanese": the title is the next name's
+    return not touched_after
 
 
 def _sentence_start(tokens: list[_Token], index: int) -> bool:
@@ -218,7 +219,8 @@ def _mark_titles(tokens: list[_Token], rules: Rules) -> None:
 
 
 def _title_at(tokens: list[_Token], index: int, rules: Rules) -> int:
-    for size in range(min(rules.title_first_words.get(tokens[index].low, 0), len(tokens) - index), 0, -1):
+    longest = max(rules.title_first_words.get(tokens[index].low, 0), int(tokens[index].text.lower() in rules.exact_titles))
+    for size in range(min(longest, len(tokens) - index), 0, -1):
         span = tokens[index : index + size]
         if any(t.role for t in span) or any(not _PHRASE_GAP.fullmatch(t.gap) for t in span[1:]):
             continue
@@ -433,11 +435,8 @@ def _resolve(tokens: list[_Token], known: list[tuple[int, int, int]], candidates
     people: dict[str, str] = {}  # folded first or last word of a full name → preferred name
     for first, end, entity in known:
         kind = gazetteer.entities[entity].kind
-        if kind is not None:
-            name = gazetteer.entities[entity].name
-            mentions.append(Mention(kind, name, tokens[first].start, tokens[end - 1].end))
-            if kind == "person":
-                _remember_person(people, name)
+        if kind == "person":
+            _remember_person(people, gazetteer.entities[entity].name)
     # Spellings of one entity of the name table are one group; a name the tables do not know is grouped by its key.
     groups: dict[int | str, list[_Candidate]] = {}
     for candidate in candidates:
@@ -453,6 +452,13 @@ def _resolve(tokens: list[_Token], known: list[tuple[int, int, int]], candidates
             resolved.append((candidate, kind, name))
         if kind == "person" and len(name.split()) > 1:
             _remember_person(people, name)
+    for first, end, entity in known:
+        kind = gazetteer.entities[entity].kind
+        name = gazetteer.entities[entity].name
+        if kind is not None and end - first == 1 and tokens[first].low in people and _speaks_or_titled(tokens, first, gazetteer.rules):
+            kind, name = "person", people[tokens[first].low]  # "Hue briefed" after "Vuong Dinh Hue": not the city of Huế
+        if kind is not None:
+            mentions.append(Mention(kind, name, tokens[first].start, tokens[end - 1].end))
     full_names = {name_key(name): name for name in people.values()}
     for candidate, kind, name in resolved:
         if kind == "person" and candidate.last - candidate.first == 1 and name_key(name) in people:
@@ -470,8 +476,15 @@ def _resolve(tokens: list[_Token], known: list[tuple[int, int, int]], candidates
             if full is not None and not token.text.isupper():
                 mentions.append(Mention("person", full, token.start, token.end))
     mentions.extend(_linked_function_words(tokens, mentions, gazetteer.rules))
+    mentions.extend(_acronyms(tokens, mentions))
     mentions.sort(key=lambda m: (m.start, m.end))
     return mentions
+
+
+def _speaks_or_titled(tokens: list[_Token], index: int, rules: Rules) -> bool:
+    after = tokens[index + 1] if index + 1 < len(tokens) else None
+    speaks = after is not None and after.gap in (" ", ", ") and (after.low,) in rules.person_verbs
+    return speaks or (index > 0 and tokens[index - 1].role == "title" and tokens[index].gap == " ")
 
 
 def _remember_person(people: dict[str, str], name: str) -> None:
@@ -526,3 +539,20 @@ def _linked_function_words(tokens: list[_Token], mentions: list[Mention], rules:
         if speaks and token.text in written and token.low in rules.stopwords and token.start not in taken:
             linked.append(Mention("person", written[token.text], token.start, token.end))
     return linked
+
+
+def _acronyms(tokens: list[_Token], mentions: list[Mention]) -> list[Mention]:
+    """An acronym in brackets after an organisation's name ("Saigon Commercial Bank (SCB)") names it there and after."""
+    starts = {m.start for m in mentions}
+    ends = {m.end: m for m in mentions if m.kind == "organisation"}
+    short: dict[str, str] = {}
+    for index, token in enumerate(tokens[:-1]):
+        previous = tokens[index - 1] if index > 0 else None
+        bracketed = token.gap.strip() == "(" and tokens[index + 1].gap.startswith(")")
+        if previous is not None and bracketed and previous.end in ends and 2 <= len(token.text) <= 8 and token.text.isupper():
+            short.setdefault(token.text, ends[previous.end].name)
+    found: list[Mention] = []
+    for token in tokens:
+        if token.text in short and token.start not in starts and not token.role:
+            found.append(Mention("organisation", short[token.text], token.start, token.end))
+    return found

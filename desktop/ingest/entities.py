@@ -433,9 +433,8 @@ def _resolve(tokens: list[_Token], known: list[tuple[int, int, int]], candidates
     """Merge spellings into entities, link "Trọng said" to the full name, and give every mention its preferred name."""
     mentions: list[Mention] = []
     people: dict[str, str] = {}  # folded first or last word of a full name → preferred name
-    for first, end, entity in known:
-        kind = gazetteer.entities[entity].kind
-        if kind == "person":
+    for entity in {entity for _, _, entity in known}:
+        if gazetteer.entities[entity].kind == "person":
             _remember_person(people, gazetteer.entities[entity].name)
     # Spellings of one entity of the name table are one group; a name the tables do not know is grouped by its key.
     groups: dict[int | str, list[_Candidate]] = {}

@@ -331,7 +331,7 @@ def _person_tail(tokens: list[_Token], first: int, end: int, rules: Rules) -> in
         if _vietnamese_name(tokens[index:end], rules):
             return index
     for index in range(max(first, end - 3), end - 1):
-        if tokens[index].low in rules.given_names and all(t.capital and not _non_name(t.low, rules) for t in tokens[index:end]):
+        if tokens[index].text.lower() in rules.given_names and all(t.capital and not _non_name(t.low, rules) for t in tokens[index:end]):
             return index
     last_non_name = max((i for i in range(first, end) if _non_name(tokens[i].low, rules)), default=None)
     if last_non_name is not None and last_non_name > first and 1 <= end - last_non_name - 1 <= 4:
@@ -363,7 +363,8 @@ def _classify(candidate: _Candidate, tokens: list[_Token], rules: Rules) -> None
     named_body = any((lows[k],) in rules.organisation_heads and lows[k + 1] in {"of", "for", "on"} for k in range(size - 2))
     # connectors make a phrase, not a person's name ("van", "de", "bin" do not count)
     phrase = any(not t.capital and t.low in {"of", "for", "the", "and", "on"} for t in words)
-    if (not proper and not named_body) or (before is not None and not before.capital and before.low in _LOCAL):
+    shouted = all(t.text.isupper() for t in words)  # capitals tell nothing in "SECTION: XÃ HỘI"
+    if (not proper and not named_body) or shouted or (before is not None and not before.capital and before.low in _LOCAL):
         candidate.score.clear()  # "Permanent Mission", "National Congress"; "the provincial Department of Tourism"
         return
     speaks = after is not None and after.gap in (" ", ", ") and (following[:1] in rules.person_verbs or following in rules.person_verbs)
@@ -384,7 +385,7 @@ def _classify(candidate: _Candidate, tokens: list[_Token], rules: Rules) -> None
         candidate.vote("place", _PLACE)
     if _vietnamese_name(words, rules) and (size >= 3 or candidate.score.get("person")):
         candidate.vote("person", _WEAK_PERSON + 5)
-    if 2 <= size <= 3 and lows[0] in rules.given_names and all(t.capital for t in words):
+    if 2 <= size <= 3 and words[0].text.lower() in rules.given_names and all(t.capital for t in words):
         candidate.vote("person", _WEAK_PERSON + 5)
     if (
         before is not None

@@ -52,7 +52,7 @@ class Rules:
     abbreviated_titles: frozenset[str]
     person_verbs: frozenset[tuple[str, ...]]
     family_names: frozenset[str]
-    given_names: frozenset[str]
+    given_names: frozenset[str]  # lower case, accents kept
     stopwords: frozenset[str]
     calendar_words: frozenset[str]
     demonyms: frozenset[str]
@@ -133,7 +133,7 @@ def _rules(data: dict[str, Any]) -> Rules:
         abbreviated_titles=_folded_words(data["abbreviated_titles"]),
         person_verbs=_folded_phrases(data["person_verbs"]),
         family_names=_folded_words(data["family_names"]),
-        given_names=_folded_words(data["given_names"]),
+        given_names=frozenset(name.lower() for name in data["given_names"]),  # as written: "Ben" is a name, "Bến" a wharf
         stopwords=_folded_words(data["stopwords"]),
         calendar_words=_folded_words(data["calendar_words"]),
         demonyms=_folded_words(data["demonyms"]),

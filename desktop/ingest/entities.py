@@ -8,27 +8,27 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 
 from desktop.core.models import Span
-from desktop.core.text import fold, visible_text
-from desktop.ingest.gazetteer import KINDS, TOKEN, Gazetteer, Kind, Rules, load_gazetteer, name_key
+from desktop.core.text import visible_text
+from desktop.ingest.gazetteer import (
+    CONNECTORS,
+    KINDS,
+    NAME_GAP,
+    Gazetteer,
+    Kind,
+    Rules,
+    Token,
+    connector,
+    known_names,
+    load_gazetteer,
+    mark_titles,
+    name_key,
+    sentence_start,
+    tokenize,
+    vietnamese_name,
+)
 
 __all__ = ["KINDS", "Kind", "Mention", "extract_entities", "load_gazetteer"]
 
-# Between two tokens of one known name: spaces, a hyphen or dash, or a dot or apostrophe with no space ("TP.HCM", "U.S.").
-_PHRASE_GAP = re.compile(r",?[ \t]+|[ \t]*[-–][ \t]*|[.'’]|")
-# Between two words of one capitalised name: one space, or a hyphen ("Jean-Pierre", "Under-Secretary-General").
-_NAME_GAP = re.compile(r" |-")
-# Lower-case words that may sit inside a name ("Ministry of Finance", "Ludwig van Beethoven").
-_CONNECTORS = frozenset({"of", "for", "the", "and", "on", "de", "du", "van", "von", "der", "bin", "al", "da", "del", "y"})
-# What ends a sentence before a word: the word's capital tells nothing then.
-_SENTENCE_END = re.compile(r"(?:[.!?:;\"“”(\[–—]|\s-)\s*$")
-# A Vietnamese syllable without its tones: an optional initial, vowels, an optional final.
-_SYLLABLE = re.compile(r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|th|tr|qu|[bcdghklmnpqrstvx])?[aeiouy]{1,3}(?:ch|ng|nh|[cmnpt])?")
-
-# Institutions that a country's name describes rather than names: "the US Government", "the Vietnamese Embassy".
-_GENERIC_HEADS = frozenset(
-    {"government", "administration", "embassy", "consulate", "mission", "cabinet", "congress", "senate", "party"}
-    | {"committee", "council", "court", "police", "department", "procuracy"}  # a province's own: "Hanoi People's Committee"
-)
 # Lower-case words after a hyphen that end a compound, not a name: "Hanoi-based", "US-led".
 _NOT_SYLLABLES = frozenset(
     {"led", "run", "made", "born", "type", "wide", "like", "free", "long", "year", "day", "old", "era", "war", "area", "zone", "bound"}
@@ -58,18 +58,6 @@ class Mention:
 
 
 @dataclass(slots=True)
-class _Token:
-    start: int
-    end: int
-    text: str
-    low: str
-    capital: bool
-    gap: str  # the text between the previous token and this one
-    headline: bool = False
-    role: str = ""  # "known" (a gazetteer name), "title", or "" (free)
-
-
-@dataclass(slots=True)
 class _Candidate:
     first: int  # token indices, end exclusive
     last: int
@@ -81,155 +69,19 @@ class _Candidate:
 
 def extract_entities(text: str, *, boilerplate: Sequence[Span] = (), gazetteer: Gazetteer) -> list[Mention]:
     """Every mention of a person, place or organisation in ``text`` (boilerplate spans skipped), in text order."""
-    tokens = _tokenize(visible_text(text, boilerplate))
+    tokens = tokenize(visible_text(text, boilerplate))
     if not tokens:
         return []
     rules = gazetteer.rules
-    known = _known_names(tokens, gazetteer)
-    _mark_titles(tokens, rules)
+    known = known_names(tokens, gazetteer)
+    mark_titles(tokens, rules)
     candidates = [candidate for run in _runs(tokens, rules) for candidate in _segments(run, tokens, rules)]
     for candidate in candidates:
         _classify(candidate, tokens, rules)
     return _resolve(tokens, known, candidates, gazetteer)
 
 
-def _tokenize(text: str) -> list[_Token]:
-    tokens: list[_Token] = []
-    previous_end = 0
-    for match in TOKEN.finditer(text):
-        word = match.group()
-        tokens.append(_Token(match.start(), match.end(), word, fold(word), word[0].isupper(), text[previous_end : match.start()]))
-        previous_end = match.end()
-    _mark_headlines(tokens)
-    return tokens
-
-
-def _mark_headlines(tokens: list[_Token]) -> None:
-    """Lines in title case ("Party To Continue Strengthening Ties") give no new names: every word there is capitalised."""
-    line: list[_Token] = []
-    for index, token in enumerate(tokens):
-        line.append(token)
-        if index + 1 == len(tokens) or "\n" in tokens[index + 1].gap:
-            words = [t for t in line if t.text.isalpha() and len(t.text) > 2]
-            lower = [t for t in words if not t.capital and len(t.text) > 4]
-            if 4 <= len(words) <= 20 and not lower and sum(t.capital for t in words) >= 0.75 * len(words):
-                for t in line:
-                    t.headline = True
-            line = []
-
-
-def _shape_fits(token: _Token, shape: str) -> bool:
-    if shape == "upper":
-        return token.text.isupper()
-    return token.capital if shape == "title" else True
-
-
-def _known_names(tokens: list[_Token], gazetteer: Gazetteer) -> list[tuple[int, int, int]]:
-    """Gazetteer and name-table spellings in the text, longest first: (first token, end token, entity index)."""
-    found: list[tuple[int, int, int]] = []
-    index = 0
-    count = len(tokens)
-    joined = [bool(_PHRASE_GAP.fullmatch(t.gap)) for t in tokens]  # may this token continue a known name?
-    while index < count:
-        match: tuple[int, int] | None = None
-        longest = gazetteer.first_words.get(tokens[index].low, 0)
-        reach = 1
-        while reach < min(longest, count - index) and joined[index + reach]:
-            reach += 1
-        for size in range(reach, 0, -1):
-            entries = gazetteer.spellings.get(tuple(t.low for t in tokens[index : index + size]))
-            if not entries:
-                continue
-            for spelling, entity in entries:
-                if all(_shape_fits(t, shape) for t, shape in zip(tokens[index : index + size], spelling.shapes, strict=True)):
-                    if spelling.standalone and not _stands_alone(tokens, index, index + size, gazetteer.rules):
-                        continue
-                    match = (size, entity)
-                    break
-            if match:
-                break
-        if match is None:
-            index += 1
-            continue
-        size, entity = match
-        if gazetteer.entities[entity].kind is not None and not _inside_a_name(tokens, index, index + size, gazetteer):
-            found.append((index, index + size, entity))
-            for token in tokens[index : index + size]:
-                token.role = "known"
-        index += size
-    return found
-
-
-def _inside_a_name(tokens: list[_Token], first: int, end: int, gazetteer: Gazetteer) -> bool:
-    """A place that ends a Vietnamese name is that name's end: "Nguyễn Hòa Bình" is a judge, not Hòa Bình province;
-    a place that opens an institution's name is part of it: "Saigon Commercial Bank", "Vietnam Football Federation"."""
-    if gazetteer.entities[gazetteer.spellings[tuple(t.low for t in tokens[first:end])][0][1]].kind != "place":
-        return False
-    rules = gazetteer.rules
-    last = end
-    while last < len(tokens) and _NAME_GAP.fullmatch(tokens[last].gap) and (tokens[last].capital or _connector(tokens[last])):
-        low = tokens[last].low
-        if (
-            tokens[last].capital
-            and low in gazetteer.first_words
-            and low not in rules.organisation_words
-            and (low,) not in rules.organisation_heads
-        ):
-            break  # another known name ("Vietnam Airlines" is known whole; "Hanoi Vietnam" is two)
-        last += 1
-    if last > end and (tokens[last - 1].low,) in rules.organisation_heads and tokens[last - 1].low not in _GENERIC_HEADS:
-        return True
-    for start in range(first - 1, max(first - 3, end - 4, -1) - 1, -1):
-        if tokens[start].role or tokens[start + 1].gap != " ":
-            return False
-        if _vietnamese_name(tokens[start:end], gazetteer.rules):
-            return True
-    return False
-
-
-def _stands_alone(tokens: list[_Token], first: int, end: int, rules: Rules) -> bool:
-    """No capitalised word touches the name, and no title stands before it ("ông Đức" is a man, not Germany)."""
-    before = tokens[first - 1] if first > 0 else None
-    after = tokens[end] if end < len(tokens) else None
-    if before is not None and before.gap.strip() == "" and (before.capital and not _sentence_start(tokens, first - 1)):
-        return False
-    touched_after = after is not None and after.capital and tokens[end].gap == " "
-    if before is not None and (before.low,) in rules.titles:
-        return touched_after  # "Thủ tướng Úc Anthony Albanese": the title is the next name's
-    return not touched_after
-
-
-def _sentence_start(tokens: list[_Token], index: int) -> bool:
-    return index == 0 or bool(_SENTENCE_END.search(tokens[index].gap)) or "\n" in tokens[index].gap
-
-
-def _mark_titles(tokens: list[_Token], rules: Rules) -> None:
-    """Titles ("Deputy Prime Minister", "Tổng Bí thư", "Mr"): capitalised ones always, lower-case ones before a name."""
-    index = 0
-    while index < len(tokens):
-        size = _title_at(tokens, index, rules)
-        if size:
-            after = tokens[index + size] if index + size < len(tokens) else None
-            if tokens[index].capital or (after is not None and after.capital and after.role != "known"):
-                for token in tokens[index : index + size]:
-                    token.role = "title"
-                index += size
-                continue
-        index += 1
-
-
-def _title_at(tokens: list[_Token], index: int, rules: Rules) -> int:
-    longest = max(rules.title_first_words.get(tokens[index].low, 0), int(tokens[index].text.lower() in rules.exact_titles))
-    for size in range(min(longest, len(tokens) - index), 0, -1):
-        span = tokens[index : index + size]
-        if any(t.role for t in span) or any(not _PHRASE_GAP.fullmatch(t.gap) for t in span[1:]):
-            continue
-        if tuple(t.low for t in span) in rules.titles or (size == 1 and span[0].text.lower() in rules.exact_titles):
-            return size
-    return 0
-
-
-def _runs(tokens: list[_Token], rules: Rules) -> list[tuple[int, int]]:
+def _runs(tokens: list[Token], rules: Rules) -> list[tuple[int, int]]:
     """Maximal runs of free capitalised words (lower-case connectors inside), outside headlines."""
     runs: list[tuple[int, int]] = []
     index = 0
@@ -239,15 +91,15 @@ def _runs(tokens: list[_Token], rules: Rules) -> list[tuple[int, int]]:
             index += 1
             continue
         end = index + 1
-        while end < len(tokens) and _NAME_GAP.fullmatch(tokens[end].gap):
+        while end < len(tokens) and NAME_GAP.fullmatch(tokens[end].gap):
             nxt = tokens[end]
             if _name_word(nxt, rules) or _syllable_after_hyphen(nxt):
                 end += 1
-            elif nxt.low in _CONNECTORS and not nxt.capital and not nxt.role:
+            elif nxt.low in CONNECTORS and not nxt.capital and not nxt.role:
                 probe = end
-                while probe < len(tokens) and tokens[probe].low in _CONNECTORS and _NAME_GAP.fullmatch(tokens[probe].gap):
+                while probe < len(tokens) and tokens[probe].low in CONNECTORS and NAME_GAP.fullmatch(tokens[probe].gap):
                     probe += 1
-                if probe < len(tokens) and _name_word(tokens[probe], rules) and _NAME_GAP.fullmatch(tokens[probe].gap):
+                if probe < len(tokens) and _name_word(tokens[probe], rules) and NAME_GAP.fullmatch(tokens[probe].gap):
                     end = probe + 1
                 else:
                     break
@@ -258,7 +110,7 @@ def _runs(tokens: list[_Token], rules: Rules) -> list[tuple[int, int]]:
     return runs
 
 
-def _syllable_after_hyphen(token: _Token) -> bool:
+def _syllable_after_hyphen(token: Token) -> bool:
     """The lower-case half of a hyphenated given name: "Sang-sik", "Hang-seo", "Jae-in"."""
     return (
         token.gap == "-"
@@ -270,12 +122,8 @@ def _syllable_after_hyphen(token: _Token) -> bool:
     )
 
 
-def _name_word(token: _Token, rules: Rules) -> bool:
+def _name_word(token: Token, rules: Rules) -> bool:
     return token.capital and not token.role and not token.headline and token.text[0].isalpha() and token.low not in rules.calendar_words
-
-
-def _connector(token: _Token) -> bool:
-    return token.low in _CONNECTORS and not token.capital
 
 
 def _non_name(low: str, rules: Rules) -> bool:
@@ -290,12 +138,12 @@ def _non_name(low: str, rules: Rules) -> bool:
     )
 
 
-def _segments(run: tuple[int, int], tokens: list[_Token], rules: Rules) -> list[_Candidate]:
+def _segments(run: tuple[int, int], tokens: list[Token], rules: Rules) -> list[_Candidate]:
     """Split a run into names: leading function words off, "and" between two names, an institution before a person."""
     first, end = run
-    while first < end and (tokens[first].low in rules.stopwords or tokens[first].low in rules.demonyms or _connector(tokens[first])):
+    while first < end and (tokens[first].low in rules.stopwords or tokens[first].low in rules.demonyms or connector(tokens[first])):
         first += 1
-    while end > first and _connector(tokens[end - 1]):
+    while end > first and connector(tokens[end - 1]):
         end -= 1
     if first >= end:
         return []
@@ -306,14 +154,14 @@ def _segments(run: tuple[int, int], tokens: list[_Token], rules: Rules) -> list[
         pieces = [(bounds[0], bounds[1]), *((a + 1, b) for a, b in pairwise(bounds[1:]))]
     candidates: list[_Candidate] = []
     for start, stop in pieces:
-        while start < stop and _connector(tokens[start]):
+        while start < stop and connector(tokens[start]):
             start += 1
         if start >= stop:
             continue
         split = _person_tail(tokens, start, stop, rules)
         if split is not None and split > start:
             head_end = split
-            while head_end > start and _connector(tokens[head_end - 1]):
+            while head_end > start and connector(tokens[head_end - 1]):
                 head_end -= 1
             if head_end > start:
                 candidates.append(_Candidate(start, head_end))
@@ -325,10 +173,10 @@ def _segments(run: tuple[int, int], tokens: list[_Token], rules: Rules) -> list[
     return candidates
 
 
-def _person_tail(tokens: list[_Token], first: int, end: int, rules: Rules) -> int | None:
+def _person_tail(tokens: list[Token], first: int, end: int, rules: Rules) -> int | None:
     """Where a person's name starts at the end of ``tokens[first:end]``, if one does."""
     for index in range(max(first, end - 4), end - 1):
-        if _vietnamese_name(tokens[index:end], rules):
+        if vietnamese_name(tokens[index:end], rules):
             return index
     for index in range(max(first, end - 3), end - 1):
         if tokens[index].text.lower() in rules.given_names and all(t.capital and not _non_name(t.low, rules) for t in tokens[index:end]):
@@ -341,24 +189,14 @@ def _person_tail(tokens: list[_Token], first: int, end: int, rules: Rules) -> in
     return None
 
 
-def _vietnamese_name(tokens: Sequence[_Token], rules: Rules) -> bool:
-    """A common family name and one to three more syllables, all capitalised ("Lê Hoài Trung", "Hoang Binh Quan")."""
-    return (
-        2 <= len(tokens) <= 4
-        and tokens[0].low in rules.family_names
-        and all(t.capital and not t.text.isupper() and _SYLLABLE.fullmatch(t.low) for t in tokens)
-        and not any(t.low in rules.never_alone or t.low in rules.place_heads for t in tokens)
-    )
-
-
-def _classify(candidate: _Candidate, tokens: list[_Token], rules: Rules) -> None:
+def _classify(candidate: _Candidate, tokens: list[Token], rules: Rules) -> None:
     words = tokens[candidate.first : candidate.last]
     size = len(words)
     lows = [t.low for t in words]
     before = tokens[candidate.first - 1] if candidate.first > 0 else None
     after = tokens[candidate.last] if candidate.last < len(tokens) else None
     following = tuple(t.low for t in tokens[candidate.last : candidate.last + 2])
-    proper = [t for t in words if not _non_name(t.low, rules) and t.low not in _CONNECTORS and t.low not in rules.stopwords]
+    proper = [t for t in words if not _non_name(t.low, rules) and t.low not in CONNECTORS and t.low not in rules.stopwords]
     # "Ministry of Mining", "National Centre for Hydro-Meteorological Forecasting": an institution and what it is for
     named_body = any((lows[k],) in rules.organisation_heads and lows[k + 1] in {"of", "for", "on"} for k in range(size - 2))
     # connectors make a phrase, not a person's name ("van", "de", "bin" do not count)
@@ -383,7 +221,7 @@ def _classify(candidate: _Candidate, tokens: list[_Token], rules: Rules) -> None
         candidate.vote("place", _PLACE)
     if any(tuple(t.low for t in tokens[max(0, candidate.first - n) : candidate.first]) in rules.place_words_before for n in (1, 2)):
         candidate.vote("place", _PLACE)
-    if _vietnamese_name(words, rules) and (size >= 3 or candidate.score.get("person")):
+    if vietnamese_name(words, rules) and (size >= 3 or candidate.score.get("person")):
         candidate.vote("person", _WEAK_PERSON + 5)
     if 2 <= size <= 3 and words[0].text.lower() in rules.given_names and all(t.capital for t in words):
         candidate.vote("person", _WEAK_PERSON + 5)
@@ -396,7 +234,7 @@ def _classify(candidate: _Candidate, tokens: list[_Token], rules: Rules) -> None
         and not any(_non_name(low, rules) for low in lows)
     ):
         candidate.vote("place", _WEAK_PLACE)
-    if size == 1 and (_sentence_start(tokens, candidate.first) or words[0].text.isupper()):
+    if size == 1 and (sentence_start(tokens, candidate.first) or words[0].text.isupper()):
         # A lone capitalised word opening a sentence, or an unknown acronym: only a title or a verb of speech makes it a name.
         for kind in list(candidate.score):
             if candidate.score[kind] < _STRONG_PERSON:
@@ -405,7 +243,7 @@ def _classify(candidate: _Candidate, tokens: list[_Token], rules: Rules) -> None
         del candidate.score["person"]
 
 
-def _titled(tokens: list[_Token], first: int, rules: Rules) -> bool:
+def _titled(tokens: list[Token], first: int, rules: Rules) -> bool:
     """A title stands before the name, maybe across its institution: "Chairman of the US Communist Party Sam Webb"."""
     index = first - 1
     steps = 0
@@ -418,7 +256,7 @@ def _titled(tokens: list[_Token], first: int, rules: Rules) -> bool:
         current = tokens[index]
         if current.role == "title":
             return True
-        if _connector(current) or current.low == "s":
+        if connector(current) or current.low == "s":
             if not institution:
                 return False  # "Chairman of the Asia ...": a title's complement is not a name
         elif current.role == "known" or (current.capital and _non_name(current.low, rules)):
@@ -430,7 +268,7 @@ def _titled(tokens: list[_Token], first: int, rules: Rules) -> bool:
     return False
 
 
-def _resolve(tokens: list[_Token], known: list[tuple[int, int, int]], candidates: list[_Candidate], gazetteer: Gazetteer) -> list[Mention]:
+def _resolve(tokens: list[Token], known: list[tuple[int, int, int]], candidates: list[_Candidate], gazetteer: Gazetteer) -> list[Mention]:
     """Merge spellings into entities, link "Trọng said" to the full name, and give every mention its preferred name."""
     mentions: list[Mention] = []
     people: dict[str, str] = {}  # folded first or last word of a full name → preferred name
@@ -481,7 +319,7 @@ def _resolve(tokens: list[_Token], known: list[tuple[int, int, int]], candidates
     return mentions
 
 
-def _speaks_or_titled(tokens: list[_Token], index: int, rules: Rules) -> bool:
+def _speaks_or_titled(tokens: list[Token], index: int, rules: Rules) -> bool:
     after = tokens[index + 1] if index + 1 < len(tokens) else None
     speaks = after is not None and after.gap in (" ", ", ") and (after.low,) in rules.person_verbs
     return speaks or (index > 0 and tokens[index - 1].role == "title" and tokens[index].gap == " ")
@@ -505,24 +343,24 @@ def _best_kind(group: list[_Candidate]) -> Kind | None:
     return best if totals.get(best, 0) > 0 else None
 
 
-def _surface_key(tokens: list[_Token], candidate: _Candidate) -> str:
+def _surface_key(tokens: list[Token], candidate: _Candidate) -> str:
     return " ".join(t.low for t in tokens[candidate.first : candidate.last])
 
 
-def _preferred_spelling(tokens: list[_Token], group: list[_Candidate]) -> str:
+def _preferred_spelling(tokens: list[Token], group: list[_Candidate]) -> str:
     """The spelling with the most accents (it carries the most information), else the first."""
     spellings = [_surface(tokens, candidate) for candidate in group]
     return max(spellings, key=lambda s: sum(1 for ch in s if ord(ch) > 127))
 
 
-def _surface(tokens: list[_Token], candidate: _Candidate) -> str:
+def _surface(tokens: list[Token], candidate: _Candidate) -> str:
     parts = [tokens[candidate.first].text]
     for token in tokens[candidate.first + 1 : candidate.last]:
         parts.append(("-" if "-" in token.gap else " ") + token.text)
     return "".join(parts)
 
 
-def _linked_function_words(tokens: list[_Token], mentions: list[Mention], rules: Rules) -> list[Mention]:
+def _linked_function_words(tokens: list[Token], mentions: list[Mention], rules: Rules) -> list[Mention]:
     """A name that is also a function word ("Trong said" after "Nguyen Phu Trong") links when spelled so and speaking."""
     written: dict[str, str] = {}
     taken = {m.start for m in mentions}
@@ -541,7 +379,7 @@ def _linked_function_words(tokens: list[_Token], mentions: list[Mention], rules:
     return linked
 
 
-def _acronyms(tokens: list[_Token], mentions: list[Mention]) -> list[Mention]:
+def _acronyms(tokens: list[Token], mentions: list[Mention]) -> list[Mention]:
     """An acronym in brackets after an organisation's name ("Saigon Commercial Bank (SCB)") names it there and after."""
     starts = {m.start for m in mentions}
     ends = {m.end: m for m in mentions if m.kind == "organisation"}

@@ -5,12 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from desktop.core.models import Span
 from desktop.ingest.entities import Mention, extract_entities, load_gazetteer
 from desktop.ingest.gazetteer import Gazetteer
 
 SAMPLES = Path(__file__).resolve().parents[2] / "data" / "sample"
+FRAGMENTS = ["Nguyen ", "Phu ", "Trong ", "Mr ", "Chairman ", "of the ", "Ministry ", "Ha Noi", " said", "(VNA)", "Viet Nam", "US", "Đức "]
 MONTHS = {"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"}
 WEEKDAYS = {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"}
 
@@ -167,3 +170,46 @@ def test_a_word_that_is_also_a_country_is_a_name_beside_other_names(gazetteer):
 def test_empty_and_nameless_text(gazetteer):
     assert extract_entities("", gazetteer=gazetteer) == []
     assert extract_entities("the quick brown fox, 2024 — 15%", gazetteer=gazetteer) == []
+
+
+@pytest.mark.parametrize(
+    "spellings",
+    [
+        ("Thừa Thiên Huế", "Thua Thien Hue", "Thua Thien-Hue"),
+        ("Bà Rịa - Vũng Tàu", "Ba Ria-Vung Tau", "Ba Ria - Vung Tau"),
+        ("Đắk Lắk", "Dak Lak", "Daklak"),
+        ("Hồ Chí Minh City", "Ho Chi Minh City", "HCM City", "TP.HCM"),
+        ("Hà Nội", "Ha Noi", "Hanoi"),
+    ],
+)
+def test_provinces_are_known_in_every_usual_spelling(gazetteer, spellings):
+    for spelling in spellings:
+        mentions = extract_entities(f"The delegation arrived in {spelling} on Monday.", gazetteer=gazetteer)
+        assert [(m.kind, m.name) for m in mentions] == [("place", spellings[0])], spelling
+
+
+def test_the_gazetteer_knows_all_63_provinces_and_cities():
+    provinces = [line.split(",")[0] for line in PROVINCES.split(";")]
+    assert len(provinces) == 63
+    gazetteer = load_gazetteer()
+    for name in provinces:
+        entity = gazetteer.entity_for(name.strip())
+        assert entity is not None and entity.kind == "place", name
+
+
+PROVINCES = (
+    "Hà Nội;Hồ Chí Minh City;Hải Phòng;Đà Nẵng;Cần Thơ;An Giang;Bà Rịa - Vũng Tàu;Bắc Giang;Bắc Kạn;Bạc Liêu;Bắc Ninh;Bến Tre;"
+    "Bình Định;Bình Dương;Bình Phước;Bình Thuận;Cà Mau;Cao Bằng;Đắk Lắk;Đắk Nông;Điện Biên;Đồng Nai;Đồng Tháp;Gia Lai;Hà Giang;"
+    "Hà Nam;Hà Tĩnh;Hải Dương;Hậu Giang;Hòa Bình;Hưng Yên;Khánh Hòa;Kiên Giang;Kon Tum;Lai Châu;Lâm Đồng;Lạng Sơn;Lào Cai;Long An;"
+    "Nam Định;Nghệ An;Ninh Bình;Ninh Thuận;Phú Thọ;Phú Yên;Quảng Bình;Quảng Nam;Quảng Ngãi;Quảng Ninh;Quảng Trị;Sóc Trăng;Sơn La;"
+    "Tây Ninh;Thái Bình;Thái Nguyên;Thanh Hóa;Thừa Thiên Huế;Tiền Giang;Trà Vinh;Tuyên Quang;Vĩnh Long;Vĩnh Phúc;Yên Bái"
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.sampled_from([*"Aa Bb Nn Gg Hh ĐđÔôƯưẾếỗ.,;:-–()'’\n\t0123456789", *FRAGMENTS]), max_size=60).map("".join))
+def test_any_text_gives_mentions_inside_it(gazetteer, text):
+    for mention in extract_entities(text, gazetteer=gazetteer):
+        assert 0 <= mention.start < mention.end <= len(text)
+        assert mention.kind in ("person", "place", "organisation")
+        assert mention.name.strip()

@@ -194,7 +194,8 @@ def test_the_gazetteer_knows_all_63_provinces_and_cities():
     gazetteer = load_gazetteer()
     for name in provinces:
         entity = gazetteer.entity_for(name.strip())
-        assert entity is not None and entity.kind == "place", name
+        assert entity is not None, name
+        assert entity.kind == "place", name
 
 
 PROVINCES = (

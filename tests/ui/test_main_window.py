@@ -14,6 +14,7 @@ from desktop.app import archive_opener
 from desktop.core.errors import KnownError
 from desktop.core.models import ImportReport
 from desktop.library import Library, Progress
+from desktop.ui.actions import ACTIONS
 from desktop.ui.article_model import COLUMNS, SNIPPET_ROLE, ArticleTableModel
 from desktop.ui.main_window import MainWindow
 from tests.stories import write_stories
@@ -221,6 +222,24 @@ def test_a_locked_archive_opens_read_only(qtbot, archive_dir: Path, settings: QS
         win.close()
 
 
+def test_a_read_only_window_disables_every_action_that_writes(qtbot, archive_dir: Path, settings: QSettings, sample_dir: Path) -> None:
+    with Library.open(archive_dir) as holder:
+        holder.import_paths([sample_dir])
+        win = MainWindow(archive_opener(archive_dir), settings=settings)
+        qtbot.addWidget(win)
+        with qtbot.waitSignal(win.view_updated, timeout=20_000):
+            win.show()
+        assert "read-only" in win.windowTitle()
+        by_keys = {action.shortcut().toString(): action for action in win.actions() if not action.shortcut().isEmpty()}
+        # found by its keys: Ctrl+D (the article's details) stayed enabled when the write actions were listed by hand
+        assert not by_keys["Ctrl+D"].isEnabled()
+        writes = [spec.id for spec in ACTIONS if spec.needs_write]
+        assert {"edit_details", "tag", "trash", "import_files", "save_search", "undo"} <= set(writes)
+        assert [action_id for action_id in writes if win.window_actions[action_id].isEnabled()] == []
+        assert win.window_actions["export"].isEnabled()  # reading is allowed
+        win.close()
+
+
 def test_a_clear_message_when_the_archive_cannot_be_opened(qtbot, settings: QSettings, monkeypatch: pytest.MonkeyPatch) -> None:
     shown: list[str] = []
     monkeypatch.setattr(QMessageBox, "open", lambda box: shown.append(box.text()))
@@ -255,6 +274,24 @@ def test_dropping_files_imports_them(qtbot, window: MainWindow, sample_dir: Path
     assert window.importer.last_summary is not None
     window.importer.last_summary.close()
     assert window.browser.model.rowCount() == 5
+
+
+def drag_enter(window: MainWindow, paths: list[Path]) -> bool:
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(path)) for path in paths])
+    enter = QDragEnterEvent(QPoint(20, 20), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    window.dragEnterEvent(enter)
+    return enter.isAccepted()
+
+
+def test_a_drag_is_accepted_for_folders_and_known_formats_only(window: MainWindow, tmp_path: Path) -> None:
+    picture, page, packed = tmp_path / "photo.png", tmp_path / "story.HTML", tmp_path / "feed.jsonl"
+    for path in (picture, page, packed):
+        path.write_bytes(b"x")
+    assert not drag_enter(window, [picture])
+    assert drag_enter(window, [page])
+    assert drag_enter(window, [picture, packed])  # the picture is then skipped, with its reason, in the summary
+    assert drag_enter(window, [tmp_path])
 
 
 def test_facet_model_passes_the_model_tester(qtbot, qtmodeltester, window: MainWindow, sample_dir: Path) -> None:

@@ -233,7 +233,7 @@ class ShortcutsDialog(QDialog):
     def __init__(self, shortcuts: list[tuple[str, str, str]], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(tr("Keyboard shortcuts"))
-        self.resize(760, 460)
+        self.resize(960, 520)
         table = QTableWidget(len(shortcuts), 3)
         table.setHorizontalHeaderLabels([tr("Action"), tr("Keys"), tr("What it does")])
         for row, (action, keys, help_text) in enumerate(shortcuts):

@@ -111,6 +111,9 @@ class MainWindow(QMainWindow):
         self.ops.changed.connect(browser.after_change)
         self.ops.changed.connect(self.edited)  # after the views were asked to refresh
         search.saved_listed.connect(facets.set_saved)
+        save = self.window_actions["save_search"]  # the box's button is the same command: enabled with it
+        search.save_button.setEnabled(save.isEnabled())
+        save.enabledChanged.connect(search.save_button.setEnabled)
         facets.narrow.connect(search.narrow)
         facets.run_saved.connect(lambda _name, query: search.set_query(query))
         facets.tag_menu_requested.connect(self.tagging.tag_menu)

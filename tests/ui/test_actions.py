@@ -52,6 +52,7 @@ def test_menus_toolbar_and_state_follow_the_declaration(window: MainWindow) -> N
     for spec in ACTIONS:
         expected = spec.undo_stack is None
         assert window.window_actions[spec.id].isEnabled() == expected, spec.id
+    assert window.search.save_button.isEnabled()
     rows = window.window_actions.shortcuts()
     assert ("Edit the article's details…", "Ctrl+D", "Correct the title, agency, place and date.") in rows
 

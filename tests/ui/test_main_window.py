@@ -236,6 +236,7 @@ def test_a_read_only_window_disables_every_action_that_writes(qtbot, archive_dir
         writes = [spec.id for spec in ACTIONS if spec.needs_write]
         assert {"edit_details", "tag", "trash", "import_files", "save_search", "undo"} <= set(writes)
         assert [action_id for action_id in writes if win.window_actions[action_id].isEnabled()] == []
+        assert not win.search.save_button.isEnabled()  # the same command as Ctrl+S
         assert win.window_actions["export"].isEnabled()  # reading is allowed
         win.close()
 

@@ -69,13 +69,14 @@ class ActionSpec:
 
 SK = QKeySequence.StandardKey
 ACTIONS: tuple[ActionSpec, ...] = (
+    # Archive
     ActionSpec(
         "import_files",
         QT_TRANSLATE_NOOP("ArchiveBrowser", "Import files…"),
         menu="archive",
         handler="importer.choose_files",
         shortcut="Ctrl+I",
-        help=QT_TRANSLATE_NOOP("ArchiveBrowser", "Import article files: text, Markdown, web pages, JSON Lines."),
+        help=QT_TRANSLATE_NOOP("ArchiveBrowser", "Import article files (the dialog lists the formats read)."),
         needs_write=True,
         toolbar=True,
     ),
@@ -116,6 +117,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
         help=QT_TRANSLATE_NOOP("ArchiveBrowser", "Close the window."),
         separator_before=True,
     ),
+    # Search
     ActionSpec(
         "find",
         QT_TRANSLATE_NOOP("ArchiveBrowser", "Find"),
@@ -158,6 +160,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
         help=QT_TRANSLATE_NOOP("ArchiveBrowser", "Show every article again."),
         argument="",
     ),
+    # View
     ActionSpec(
         "sort_by_relevance",
         QT_TRANSLATE_NOOP("ArchiveBrowser", "Sort results by relevance"),
@@ -201,6 +204,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
         argument="dark",
         choice="theme",
     ),
+    # Edit
     ActionSpec(
         "undo",
         QT_TRANSLATE_NOOP("ArchiveBrowser", "Undo"),
@@ -294,6 +298,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
         help=QT_TRANSLATE_NOOP("ArchiveBrowser", "See the trash: restore articles, or empty it."),
         separator_before=True,
     ),
+    # Help
     ActionSpec(
         "shortcuts",
         QT_TRANSLATE_NOOP("ArchiveBrowser", "Keyboard shortcuts"),

@@ -102,7 +102,7 @@ def self_test(qt_args: Sequence[str]) -> int:
         QTimer.singleShot(60_000, app.quit)
         window.show()
         app.exec()
-        rows = window.model.rowCount()
+        rows = window.browser.model.rowCount()
         if not shown or rows != report.count("imported"):
             print("FAILED: the window did not show the archive", file=sys.stderr)
             return 1

@@ -228,17 +228,17 @@ class ExportDialog(QDialog):
 
 
 class ShortcutsDialog(QDialog):
-    """Help → Keyboard shortcuts: every action that has one."""
+    """Help → Keyboard shortcuts: every action that has one, with what it does."""
 
-    def __init__(self, shortcuts: list[tuple[str, str]], parent: QWidget | None = None) -> None:
+    def __init__(self, shortcuts: list[tuple[str, str, str]], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(tr("Keyboard shortcuts"))
-        self.resize(460, 420)
-        table = QTableWidget(len(shortcuts), 2)
-        table.setHorizontalHeaderLabels([tr("Action"), tr("Keys")])
-        for row, (action, keys) in enumerate(shortcuts):
-            table.setItem(row, 0, QTableWidgetItem(action))
-            table.setItem(row, 1, QTableWidgetItem(keys))
+        self.resize(960, 520)
+        table = QTableWidget(len(shortcuts), 3)
+        table.setHorizontalHeaderLabels([tr("Action"), tr("Keys"), tr("What it does")])
+        for row, (action, keys, help_text) in enumerate(shortcuts):
+            for column, text in enumerate((action, keys, help_text)):
+                table.setItem(row, column, QTableWidgetItem(text))
         table.resizeColumnsToContents()
         table.horizontalHeader().setStretchLastSection(True)
         self.table = table

@@ -6,23 +6,29 @@ from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal
 from PySide6.QtGui import QColor, QContextMenuEvent, QKeyEvent, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QAbstractItemView, QTreeView, QWidget
 
-from desktop.core.facets import facet_clause
-from desktop.ui.text import literal, tr
+from desktop.core.facets import FACETS, facet_clause
+from desktop.ui.text import QT_TRANSLATE_NOOP, literal, tr
 
 CLAUSE_ROLE = Qt.ItemDataRole.UserRole + 10
 SAVED_ROLE = Qt.ItemDataRole.UserRole + 11
 TAG_ROLE = Qt.ItemDataRole.UserRole + 12
-SECTIONS = ("agency", "year", "tag", "cluster")
+SAVED = "saved"  # the section after the facets: the saved searches
+NUMBERED = {"cluster"}  # values are numbers: shown as "#12", the section's title counts them
+COLLAPSED = {"cluster"}  # sections folded until the user opens them
+
+# The facets' labels live in desktop/core/facets.py, which knows nothing of Qt; these markers let lupdate
+# find them (tests/ui checks every label is here), and tr() translates the label at run time.
+TRANSLATABLE_LABELS = (
+    QT_TRANSLATE_NOOP("ArchiveBrowser", "Agencies"),
+    QT_TRANSLATE_NOOP("ArchiveBrowser", "Years"),
+    QT_TRANSLATE_NOOP("ArchiveBrowser", "Tags"),
+    QT_TRANSLATE_NOOP("ArchiveBrowser", "Near-duplicate clusters"),
+)
 
 
 def section_titles() -> dict[str, str]:
-    return {
-        "agency": tr("Agencies"),
-        "year": tr("Years"),
-        "tag": tr("Tags"),
-        "cluster": tr("Near-duplicate clusters"),
-        "saved": tr("Saved searches"),
-    }
+    """Each section's title by key: the facets in their declared order, then the saved searches."""
+    return {**{facet.name: tr(facet.label) for facet in FACETS}, SAVED: tr("Saved searches")}
 
 
 class FacetPanel(QTreeView):
@@ -42,10 +48,9 @@ class FacetPanel(QTreeView):
         self.clicked.connect(self._activated)
         self._sections: dict[str, QStandardItem] = {}
         self._colours: dict[str, str] = {}
-        self._expanded: set[str] = {"agency", "year", "tag", "saved"}
-        titles = section_titles()
-        for key in (*SECTIONS, "saved"):
-            item = QStandardItem(titles[key])
+        self._expanded: set[str] = {key for key in section_titles() if key not in COLLAPSED}
+        for key, title in section_titles().items():
+            item = QStandardItem(title)
             item.setSelectable(False)
             item.setData(key, Qt.ItemDataRole.UserRole)
             self.facet_model.appendRow(item)
@@ -56,17 +61,18 @@ class FacetPanel(QTreeView):
 
     def set_facets(self, facets: dict[str, list[tuple[str, int]]]) -> None:
         titles = section_titles()
-        for key in SECTIONS:
+        for facet in FACETS:
+            key = facet.name
             section = self._sections[key]
             section.removeRows(0, section.rowCount())
             values = facets.get(key, [])
-            section.setText(f"{titles[key]} ({len(values)})" if key == "cluster" else titles[key])
-            if key == "tag":
-                self._add_tag_tree(section, values)
+            section.setText(f"{titles[key]} ({len(values)})" if key in NUMBERED else titles[key])
+            if facet.hierarchical:
+                self._add_tree(section, key, values)
                 self._paint_tag_colours(section)
                 continue
             for value, count in values:
-                label = f"#{value}" if key == "cluster" else value
+                label = f"#{value}" if key in NUMBERED else value
                 item = QStandardItem(f"{label}  ({count:,})")
                 item.setData(facet_clause(key, value), CLAUSE_ROLE)
                 section.appendRow(item)
@@ -89,18 +95,20 @@ class FacetPanel(QTreeView):
         if tag:
             self.tag_menu_requested.emit(tag, event.globalPos())
 
-    def _add_tag_tree(self, section: QStandardItem, values: list[tuple[str, int]]) -> None:
+    def _add_tree(self, section: QStandardItem, key: str, values: list[tuple[str, int]]) -> None:
+        """Paths (``Party/Diplomacy``) as a tree; a tag's items carry the tag, for its menu and its colour."""
         nodes: dict[str, QStandardItem] = {}
         for path, count in sorted(values, key=lambda pair: pair[0].casefold()):
             parent_path, _, name = path.rpartition("/")
             item = QStandardItem(f"{name}  ({count:,})")
-            item.setData(path, TAG_ROLE)
-            item.setData(facet_clause("tag", path), CLAUSE_ROLE)
+            if key == "tag":
+                item.setData(path, TAG_ROLE)
+            item.setData(facet_clause(key, path), CLAUSE_ROLE)
             nodes[path] = item
             (nodes.get(parent_path) or section).appendRow(item)
 
     def set_saved(self, saved: list[tuple[str, str]]) -> None:
-        section = self._sections["saved"]
+        section = self._sections[SAVED]
         section.removeRows(0, section.rowCount())
         if not saved:
             empty = QStandardItem(tr("None yet: search, then Save search (Ctrl+S)"))

@@ -22,18 +22,19 @@ def window(qtbot, archive_dir: Path, tmp_path: Path, sample_dir: Path) -> Iterat
     with qtbot.waitSignal(win.view_updated, timeout=20_000):
         win.show()
     with qtbot.waitSignal(win.import_finished, timeout=60_000), qtbot.waitSignal(win.view_updated, timeout=60_000):
-        win.import_paths([sample_dir])
-    win.last_summary.close()
+        win.importer.import_paths([sample_dir])
+    assert win.importer.last_summary is not None
+    win.importer.last_summary.close()
     qtbot.waitUntil(lambda: win.library is not None and win.library.index_ready, timeout=20_000)
     yield win
     win.close()
 
 
 def select_rows(win: MainWindow, rows: list[int]) -> None:
-    model = win.table.selectionModel()
+    model = win.browser.table.selectionModel()
     model.clearSelection()
     for row in rows:
-        model.select(win.model.index(row, 0), QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows)
+        model.select(win.browser.model.index(row, 0), QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows)
 
 
 def edit_and_wait(qtbot, win: MainWindow, action) -> None:
@@ -45,15 +46,15 @@ def test_tag_undo_redo_through_the_edit_menu(qtbot, window: MainWindow, monkeypa
     assert window.library is not None
     before = dump(window.library)
     select_rows(window, [0, 1])
-    monkeypatch.setattr("desktop.ui.main_window.QInputDialog.getText", lambda *args, **kwargs: ("Party/Diplomacy", True))
-    edit_and_wait(qtbot, window, window.tag_selected)
-    assert window.undo_action.text() == "Undo Tag 2 articles"
+    monkeypatch.setattr("desktop.ui.tagging.QInputDialog.getText", lambda *args, **kwargs: ("Party/Diplomacy", True))
+    edit_and_wait(qtbot, window, window.tagging.tag_selected)
+    assert window.window_actions["undo"].text() == "Undo Tag 2 articles"
     qtbot.waitUntil(lambda: window.facets._sections["tag"].rowCount() == 1, timeout=10_000)
     after = dump(window.library)
     assert after != before
-    edit_and_wait(qtbot, window, window.undo_stack.undo)
+    edit_and_wait(qtbot, window, window.ops.undo_stack.undo)
     assert dump(window.library) == before
-    edit_and_wait(qtbot, window, window.undo_stack.redo)
+    edit_and_wait(qtbot, window, window.ops.undo_stack.redo)
     assert dump(window.library) == after
 
 
@@ -70,34 +71,34 @@ def test_annotate_a_selected_passage_then_undo(qtbot, window: MainWindow, monkey
     body.setTextCursor(cursor)
     before = dump(window.library)
     answer = ("the capital\ntags: Places/US", True)
-    monkeypatch.setattr("desktop.ui.main_window.QInputDialog.getMultiLineText", lambda *args, **kwargs: answer)
+    monkeypatch.setattr("desktop.ui.editing.QInputDialog.getMultiLineText", lambda *args, **kwargs: answer)
     with qtbot.waitSignal(window.article_shown, timeout=20_000):
-        edit_and_wait(qtbot, window, window.annotate_selection)
+        edit_and_wait(qtbot, window, window.editing.annotate_selection)
     (record,) = window.library.annotations(article.id)
     assert (record.exact, record.note, record.tags) == ("Washington", "the capital", ("Places/US",))
     assert article.text[record.start : record.end] == "Washington"
     qtbot.waitUntil(lambda: window.reader.annotation_list.count() == 1, timeout=10_000)
     assert "Washington" in window.reader.annotation_list.item(0).text()
-    edit_and_wait(qtbot, window, window.undo_stack.undo)
+    edit_and_wait(qtbot, window, window.ops.undo_stack.undo)
     assert dump(window.library) == before
 
 
 def test_delete_moves_to_trash_and_undo_restores(qtbot, window: MainWindow) -> None:
     assert window.library is not None
     select_rows(window, [0])
-    window.table.setFocus()
+    window.browser.table.setFocus()
     with qtbot.waitSignal(window.view_updated, timeout=20_000):
-        edit_and_wait(qtbot, window, window.trash_action.trigger)
-    qtbot.waitUntil(lambda: window.model.rowCount() == 4, timeout=10_000)
-    assert window.count_label.text() == "4 of 4 articles"
+        edit_and_wait(qtbot, window, window.window_actions["trash"].trigger)
+    qtbot.waitUntil(lambda: window.browser.model.rowCount() == 4, timeout=10_000)
+    assert window.status.count_label.text() == "4 of 4 articles"
     with qtbot.waitSignal(window.view_updated, timeout=20_000):
-        edit_and_wait(qtbot, window, window.undo_stack.undo)
-    qtbot.waitUntil(lambda: window.model.rowCount() == 5, timeout=10_000)
+        edit_and_wait(qtbot, window, window.ops.undo_stack.undo)
+    qtbot.waitUntil(lambda: window.browser.model.rowCount() == 5, timeout=10_000)
     assert window.library.check().ok
 
 
 def test_edit_shortcuts_are_listed(window: MainWindow) -> None:
-    keys = set(dict(window.shortcuts()).values())
+    keys = {keys for _action, keys, _help in window.window_actions.shortcuts()}
     assert {"Ctrl+Z", "Ctrl+T", "Ctrl+N", "Ctrl+Shift+A"} <= keys
     assert keys & {"Del", "Delete"}
 
@@ -105,18 +106,20 @@ def test_edit_shortcuts_are_listed(window: MainWindow) -> None:
 def test_rename_colour_and_delete_a_tag_from_the_sidebar(qtbot, window: MainWindow, monkeypatch: pytest.MonkeyPatch) -> None:
     assert window.library is not None
     select_rows(window, [0, 1])
-    monkeypatch.setattr("desktop.ui.main_window.QInputDialog.getText", lambda *args, **kwargs: ("Diplomacy", True))
-    edit_and_wait(qtbot, window, window.tag_selected)
-    monkeypatch.setattr("desktop.ui.main_window.QInputDialog.getText", lambda *args, **kwargs: ("Party/Diplomacy", True))
-    edit_and_wait(qtbot, window, lambda: window._ask_tag("Diplomacy", "{tag}", lambda new: lambda lib: lib.rename_tag("Diplomacy", new)))
+    monkeypatch.setattr("desktop.ui.tagging.QInputDialog.getText", lambda *args, **kwargs: ("Diplomacy", True))
+    edit_and_wait(qtbot, window, window.tagging.tag_selected)
+    monkeypatch.setattr("desktop.ui.tagging.QInputDialog.getText", lambda *args, **kwargs: ("Party/Diplomacy", True))
+    edit_and_wait(
+        qtbot, window, lambda: window.tagging.ask_tag("Diplomacy", "{tag}", lambda new: lambda lib: lib.rename_tag("Diplomacy", new))
+    )
     assert [tag.name for tag in window.library.tags()] == ["Party", "Party/Diplomacy"]
-    monkeypatch.setattr("desktop.ui.main_window.QColorDialog.getColor", lambda *args, **kwargs: QColor("#aa3300"))
-    edit_and_wait(qtbot, window, lambda: window._choose_colour("Party"))
+    monkeypatch.setattr("desktop.ui.tagging.QColorDialog.getColor", lambda *args, **kwargs: QColor("#aa3300"))
+    edit_and_wait(qtbot, window, lambda: window.tagging.choose_colour("Party"))
     assert {tag.name: tag.color for tag in window.library.tags()}["Party"] == "#aa3300"
-    monkeypatch.setattr("desktop.ui.main_window.QMessageBox.question", lambda *args, **kwargs: QMessageBox.StandardButton.Yes)
-    edit_and_wait(qtbot, window, lambda: window._delete_tag("Party"))
+    monkeypatch.setattr("desktop.ui.tagging.QMessageBox.question", lambda *args, **kwargs: QMessageBox.StandardButton.Yes)
+    edit_and_wait(qtbot, window, lambda: window.tagging.delete_tag("Party"))
     assert window.library.tags() == []
-    edit_and_wait(qtbot, window, window.undo_stack.undo)
+    edit_and_wait(qtbot, window, window.ops.undo_stack.undo)
     assert [tag.name for tag in window.library.tags()] == ["Party", "Party/Diplomacy"]
 
 
@@ -125,17 +128,17 @@ def test_correct_the_text_and_see_notes(qtbot, window: MainWindow, monkeypatch: 
     qtbot.waitUntil(lambda: window.reader.article is not None, timeout=10_000)
     article = window.reader.article
     assert article is not None
-    monkeypatch.setattr("desktop.ui.main_window.QInputDialog.getMultiLineText", lambda *args, **kwargs: ("Check with the embassy", True))
+    monkeypatch.setattr("desktop.ui.editing.QInputDialog.getMultiLineText", lambda *args, **kwargs: ("Check with the embassy", True))
     with qtbot.waitSignal(window.article_shown, timeout=20_000):
-        edit_and_wait(qtbot, window, window.add_note)
+        edit_and_wait(qtbot, window, window.editing.add_note)
     qtbot.waitUntil(lambda: window.reader.annotation_list.count() == 1, timeout=10_000)
     assert "Check with the embassy" in window.reader.annotation_list.item(0).text()
-    monkeypatch.setattr("desktop.ui.main_window.TextEditDialog.exec", lambda dialog: True)
-    monkeypatch.setattr("desktop.ui.main_window.TextEditDialog.text", lambda dialog: "Corrected headline\n\n" + article.text)
-    edit_and_wait(qtbot, window, window.edit_text)
+    monkeypatch.setattr("desktop.ui.editing.TextEditDialog.exec", lambda dialog: True)
+    monkeypatch.setattr("desktop.ui.editing.TextEditDialog.text", lambda dialog: "Corrected headline\n\n" + article.text)
+    edit_and_wait(qtbot, window, window.editing.edit_text)
     assert window.library.article(article.id).text.startswith("Corrected headline")
     assert window.library.original(article.id) == Path(article.source).read_bytes()
-    edit_and_wait(qtbot, window, window.undo_stack.undo)
+    edit_and_wait(qtbot, window, window.ops.undo_stack.undo)
     assert window.library.article(article.id).text == article.text
 
 
@@ -146,12 +149,12 @@ def test_details_notes_and_annotations_edited_and_deleted_from_the_reader(
     qtbot.waitUntil(lambda: window.reader.article is not None, timeout=10_000)
     article = window.reader.article
     assert article is not None
-    monkeypatch.setattr("desktop.ui.main_window.DetailsDialog.exec", lambda dialog: True)
+    monkeypatch.setattr("desktop.ui.editing.DetailsDialog.exec", lambda dialog: True)
     monkeypatch.setattr(
-        "desktop.ui.main_window.DetailsDialog.values",
+        "desktop.ui.editing.DetailsDialog.values",
         lambda dialog: {"title": "Party talks in Washington", "agency": "TTXVN", "place": "", "date": "2023-07"},
     )
-    edit_and_wait(qtbot, window, window.edit_details)
+    edit_and_wait(qtbot, window, window.editing.edit_details)
     summary = window.library.article(article.id).summary
     assert (summary.title, summary.agency, summary.place, summary.date, summary.date_precision) == (
         "Party talks in Washington",
@@ -163,21 +166,19 @@ def test_details_notes_and_annotations_edited_and_deleted_from_the_reader(
     window.library.add_note(article.id, "first draft")
     window.library.annotate_quote(article.id, "Washington", note="capital")
     with qtbot.waitSignal(window.article_shown, timeout=20_000):
-        window.open_article(article.id)
+        window.browser.open_article(article.id)
     note_id = window.reader.notes[0].id
-    monkeypatch.setattr("desktop.ui.main_window.QInputDialog.getMultiLineText", lambda *args, **kwargs: ("second draft", True))
-    edit_and_wait(qtbot, window, lambda: window.edit_note(note_id))
+    monkeypatch.setattr("desktop.ui.editing.QInputDialog.getMultiLineText", lambda *args, **kwargs: ("second draft", True))
+    edit_and_wait(qtbot, window, lambda: window.editing.edit_note(note_id))
     assert [n.body for n in window.library.notes(article.id)] == ["second draft"]
     qtbot.waitUntil(lambda: bool(window.reader.annotations), timeout=10_000)
     annotation_id = window.reader.annotations[0].id
-    monkeypatch.setattr(
-        "desktop.ui.main_window.QInputDialog.getMultiLineText", lambda *args, **kwargs: ("the US capital\ntags: Places", True)
-    )
-    edit_and_wait(qtbot, window, lambda: window.edit_annotation(annotation_id))
+    monkeypatch.setattr("desktop.ui.editing.QInputDialog.getMultiLineText", lambda *args, **kwargs: ("the US capital\ntags: Places", True))
+    edit_and_wait(qtbot, window, lambda: window.editing.edit_annotation(annotation_id))
     assert [(a.note, a.tags) for a in window.library.annotations(article.id)] == [("the US capital", ("Places",))]
     edit_and_wait(qtbot, window, lambda: window.reader.delete_requested.emit("annotation", annotation_id))
     assert window.library.annotations(article.id) == []
-    edit_and_wait(qtbot, window, window.undo_stack.undo)
+    edit_and_wait(qtbot, window, window.ops.undo_stack.undo)
     assert len(window.library.annotations(article.id)) == 1
 
 
@@ -190,13 +191,14 @@ def test_export_from_the_window_with_a_preview(qtbot, window: MainWindow, tmp_pa
         return True
 
     target = tmp_path / "out.csv"
-    monkeypatch.setattr("desktop.ui.main_window.ExportDialog.exec", run_dialog)
-    monkeypatch.setattr("desktop.ui.main_window.QFileDialog.getSaveFileName", lambda *args, **kwargs: (str(target), ""))
+    monkeypatch.setattr("desktop.ui.exporting.ExportDialog.exec", run_dialog)
+    monkeypatch.setattr("desktop.ui.exporting.QFileDialog.getSaveFileName", lambda *args, **kwargs: (str(target), ""))
     with qtbot.waitSignal(window.exported, timeout=20_000):
-        window.export()
+        window.exporter.export()
     assert previews[0].splitlines()[0].startswith("id,title,")
     assert target.read_bytes().startswith(b"\xef\xbb\xbfid,title,")
     assert len(target.read_text(encoding="utf-8-sig").splitlines()) == 6
-    window.export_box.close()
-    keys = set(dict(window.shortcuts()).values())
+    assert window.exporter.export_box is not None
+    window.exporter.export_box.close()
+    keys = {keys for _action, keys, _help in window.window_actions.shortcuts()}
     assert "Ctrl+E" in keys

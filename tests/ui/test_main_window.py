@@ -14,6 +14,7 @@ from desktop.app import archive_opener
 from desktop.core.errors import KnownError
 from desktop.core.models import ImportReport
 from desktop.library import Library, Progress
+from desktop.ui.actions import ACTIONS
 from desktop.ui.article_model import COLUMNS, SNIPPET_ROLE, ArticleTableModel
 from desktop.ui.main_window import MainWindow
 from tests.stories import write_stories
@@ -40,15 +41,16 @@ def wait_view(qtbot, win: MainWindow, action) -> None:
 
 
 def wait_rows(qtbot, win: MainWindow) -> None:
-    qtbot.waitUntil(lambda: win.model.rowCount() == 0 or win.model.index(0, 1).data() is not None, timeout=10_000)
+    qtbot.waitUntil(lambda: win.browser.model.rowCount() == 0 or win.browser.model.index(0, 1).data() is not None, timeout=10_000)
 
 
 def import_and_wait(qtbot, win: MainWindow, paths: list[Path]) -> ImportReport:
     with qtbot.waitSignal(win.import_finished, timeout=60_000) as blocker, qtbot.waitSignal(win.view_updated, timeout=60_000):
-        win.import_paths(paths)
+        win.importer.import_paths(paths)
     report = blocker.args[0]
     assert isinstance(report, ImportReport)
-    win.last_summary.close()
+    assert win.importer.last_summary is not None
+    win.importer.last_summary.close()
     return report
 
 
@@ -66,9 +68,9 @@ def test_article_model_passes_the_model_tester(qtbot, qtmodeltester, seeded: Lib
 
 
 def test_empty_archive_says_how_to_start(window: MainWindow) -> None:
-    assert window.table_stack.currentWidget() is window.empty
-    assert "drop files here" in window.empty.text()
-    assert window.count_label.text() == "0 of 0 articles"
+    assert window.browser.stack.currentWidget() is window.browser.empty
+    assert "drop files here" in window.browser.empty.text()
+    assert window.status.count_label.text() == "0 of 0 articles"
 
 
 def test_import_search_read_step_narrow_sort(qtbot, window: MainWindow, sample_dir: Path, tmp_path: Path) -> None:
@@ -76,22 +78,22 @@ def test_import_search_read_step_narrow_sort(qtbot, window: MainWindow, sample_d
     write_stories(stories, 20)
     report = import_and_wait(qtbot, window, [sample_dir, stories])
     assert report.count("imported") == 25
-    assert window.table_stack.currentWidget() is window.table
-    assert window.model.rowCount() == 25
-    assert window.count_label.text() == "25 of 25 articles"
+    assert window.browser.stack.currentWidget() is window.browser.table
+    assert window.browser.model.rowCount() == 25
+    assert window.status.count_label.text() == "25 of 25 articles"
     wait_rows(qtbot, window)
 
     # search as the user types (non-ASCII typed with insert, as QTest cannot)
     qtbot.waitUntil(lambda: window.library is not None and window.library.index_ready, timeout=20_000)
 
     def type_query() -> None:
-        window.search_box.insert("Nguyễn Phú Trọng")
-        window.search_box.textEdited.emit(window.search_box.text())  # insert() is not an edit by the user
+        window.search.box.insert("Nguyễn Phú Trọng")
+        window.search.box.textEdited.emit(window.search.box.text())  # insert() is not an edit by the user
 
     wait_view(qtbot, window, type_query)
-    assert window.model.rowCount() == 1
-    qtbot.waitUntil(lambda: window.model.index(0, 0).data(SNIPPET_ROLE) is not None, timeout=10_000)
-    assert "<mark>Nguyễn Phú Trọng</mark>" in window.model.index(0, 0).data(SNIPPET_ROLE)
+    assert window.browser.model.rowCount() == 1
+    qtbot.waitUntil(lambda: window.browser.model.index(0, 0).data(SNIPPET_ROLE) is not None, timeout=10_000)
+    assert "<mark>Nguyễn Phú Trọng</mark>" in window.browser.model.index(0, 0).data(SNIPPET_ROLE)
 
     # the first result is read with its hits lit; F3 and Enter step through them
     qtbot.waitUntil(lambda: window.reader.article is not None and bool(window.reader.hits), timeout=10_000)
@@ -100,40 +102,42 @@ def test_import_search_read_step_narrow_sort(qtbot, window: MainWindow, sample_d
     assert window.reader.hit_label.text() == "Hit 1 of 2"
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow, timeout=5000)
-    qtbot.keyClick(window.table, Qt.Key.Key_F3)
+    qtbot.keyClick(window.browser.table, Qt.Key.Key_F3)
     assert window.reader.hit_label.text() == "Hit 2 of 2"
-    window.search_box.setFocus()
-    qtbot.keyClick(window.search_box, Qt.Key.Key_Return)
+    window.search.box.setFocus()
+    qtbot.keyClick(window.search.box, Qt.Key.Key_Return)
     assert window.reader.hit_label.text() == "Hit 1 of 2"
-    qtbot.keyClick(window.search_box, Qt.Key.Key_Return, Qt.KeyboardModifier.ShiftModifier)
+    qtbot.keyClick(window.search.box, Qt.Key.Key_Return, Qt.KeyboardModifier.ShiftModifier)
     assert window.reader.hit_label.text() == "Hit 2 of 2"
     assert "<mark>" not in window.reader.body.toPlainText()
 
     # a broken query explains itself in the small line under the box
-    wait_view(qtbot, window, lambda: window.set_query('"Viet Nam'))
-    assert window.explanation.text().startswith("Searched for the words Viet Nam")
-    assert window.model.rowCount() >= 5
+    wait_view(qtbot, window, lambda: window.search.set_query('"Viet Nam'))
+    assert window.search.explanation.text().startswith("Searched for the words Viet Nam")
+    assert window.browser.model.rowCount() >= 5
 
     # facets narrow by a clause in the query
     with qtbot.waitSignal(window.facets_updated, timeout=20_000):
-        wait_view(qtbot, window, lambda: window.set_query(""))
-    assert window.model.rowCount() == 25
+        wait_view(qtbot, window, lambda: window.search.set_query(""))
+    assert window.browser.model.rowCount() == 25
     agencies = window.facets._sections["agency"]
     vov = next(agencies.child(row) for row in range(agencies.rowCount()) if agencies.child(row).text().startswith("VOV"))
     vov_count = int(vov.text().split("(")[1].rstrip(")"))
     wait_view(qtbot, window, lambda: window.facets.clicked.emit(vov.index()))
-    assert window.search_box.text() == 'agency:"VOV"'
-    assert window.model.rowCount() == vov_count
+    assert window.search.box.text() == 'agency:"VOV"'
+    assert window.browser.model.rowCount() == vov_count
     wait_rows(qtbot, window)
-    assert {window.model.index(row, COLUMNS.index("agency")).data() for row in range(window.model.rowCount())} == {"VOV"}
+    assert {window.browser.model.index(row, COLUMNS.index("agency")).data() for row in range(window.browser.model.rowCount())} == {"VOV"}
 
     # sorting by a column is asked of the archive
-    wait_view(qtbot, window, lambda: window.set_query(""))
-    wait_view(qtbot, window, lambda: window.table.sortByColumn(COLUMNS.index("title"), Qt.SortOrder.AscendingOrder))
+    wait_view(qtbot, window, lambda: window.search.set_query(""))
+    wait_view(qtbot, window, lambda: window.browser.table.sortByColumn(COLUMNS.index("title"), Qt.SortOrder.AscendingOrder))
     wait_rows(qtbot, window)
-    titles = [window.model.index(row, 0).data() for row in range(window.model.rowCount())]
-    qtbot.waitUntil(lambda: "…" not in [window.model.index(row, 0).data() for row in range(window.model.rowCount())], timeout=10_000)
-    titles = [window.model.index(row, 0).data() for row in range(window.model.rowCount())]
+    titles = [window.browser.model.index(row, 0).data() for row in range(window.browser.model.rowCount())]
+    qtbot.waitUntil(
+        lambda: "…" not in [window.browser.model.index(row, 0).data() for row in range(window.browser.model.rowCount())], timeout=10_000
+    )
+    titles = [window.browser.model.index(row, 0).data() for row in range(window.browser.model.rowCount())]
     assert titles == sorted(titles)
 
 
@@ -151,9 +155,9 @@ def test_article_markup_is_shown_as_text(qtbot, window: MainWindow, tmp_path: Pa
 def test_saved_search_from_the_box(qtbot, window: MainWindow, sample_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import_and_wait(qtbot, window, [sample_dir])
     qtbot.waitUntil(lambda: window.library is not None and window.library.index_ready, timeout=20_000)
-    wait_view(qtbot, window, lambda: window.set_query("Biden OR Trump"))
-    monkeypatch.setattr("desktop.ui.main_window.QInputDialog.getText", lambda *args, **kwargs: ("Presidents", True))
-    window.save_search()
+    wait_view(qtbot, window, lambda: window.search.set_query("Biden OR Trump"))
+    monkeypatch.setattr("desktop.ui.search_bar.QInputDialog.getText", lambda *args, **kwargs: ("Presidents", True))
+    window.search.save_search()
     saved = window.facets._sections["saved"]
     qtbot.waitUntil(lambda: saved.rowCount() == 1 and saved.child(0).text() == "Presidents", timeout=10_000)
 
@@ -162,12 +166,13 @@ def test_cancelled_import_keeps_what_was_committed(qtbot, window: MainWindow, tm
     stories = tmp_path / "many"
     write_stories(stories, 300)
     with qtbot.waitSignal(window.import_finished, timeout=60_000) as blocker:
-        task = window.import_paths([stories])
+        task = window.importer.import_paths([stories])
         assert task is not None
-        qtbot.waitUntil(lambda: window.progress.value() >= 3, timeout=20_000)
-        window.cancel_import()
+        qtbot.waitUntil(lambda: window.status.progress.value() >= 3, timeout=20_000)
+        window.importer.cancel()
     report = blocker.args[0]
-    window.last_summary.close()
+    assert window.importer.last_summary is not None
+    window.importer.last_summary.close()
     assert report.cancelled
     assert 0 < report.count("imported") < 300
     assert window.library is not None
@@ -182,9 +187,9 @@ def test_layout_and_history_are_remembered(qtbot, archive_dir: Path, settings: Q
     import_and_wait(qtbot, first, [sample_dir])
     first.resize(700, 500)  # the offscreen screen is 800×600
     first.main_split.setSizes([250, 450])
-    wait_view(qtbot, first, lambda: first.table.sortByColumn(COLUMNS.index("agency"), Qt.SortOrder.AscendingOrder))
+    wait_view(qtbot, first, lambda: first.browser.table.sortByColumn(COLUMNS.index("agency"), Qt.SortOrder.AscendingOrder))
     qtbot.waitUntil(lambda: first.library is not None and first.library.index_ready, timeout=20_000)
-    wait_view(qtbot, first, lambda: first.set_query("delegation"))
+    wait_view(qtbot, first, lambda: first.search.set_query("delegation"))
     first.close()
     second = MainWindow(archive_opener(archive_dir), settings=settings)
     qtbot.addWidget(second)
@@ -192,16 +197,16 @@ def test_layout_and_history_are_remembered(qtbot, archive_dir: Path, settings: Q
         second.show()
     assert second.size().width() == 700
     assert second.main_split.sizes()[0] == 250
-    assert second.browse_sort == ("agency", False)
-    assert second.history[0] == "delegation"
+    assert second.browser.browse_sort == ("agency", False)
+    assert second.search.history[0] == "delegation"
     assert settings.value("archive/last") == str(archive_dir)
     second.close()
 
 
 def test_shortcuts_are_listed(window: MainWindow) -> None:
-    listed = dict(window.shortcuts())
+    listed = {keys for _action, keys, _help in window.window_actions.shortcuts()}
     for keys in ("Ctrl+F", "Ctrl+I", "F3", "Shift+F3", "Ctrl+S", "F1"):
-        assert keys in listed.values()
+        assert keys in listed
 
 
 def test_a_locked_archive_opens_read_only(qtbot, archive_dir: Path, settings: QSettings, sample_dir: Path) -> None:
@@ -211,9 +216,28 @@ def test_a_locked_archive_opens_read_only(qtbot, archive_dir: Path, settings: QS
         qtbot.addWidget(win)
         with qtbot.waitSignal(win.view_updated, timeout=20_000):
             win.show()
-        assert win.model.rowCount() == 5
+        assert win.browser.model.rowCount() == 5
         assert "read-only" in win.windowTitle()
-        assert not win.import_action.isEnabled()
+        assert not win.window_actions["import_files"].isEnabled()
+        win.close()
+
+
+def test_a_read_only_window_disables_every_action_that_writes(qtbot, archive_dir: Path, settings: QSettings, sample_dir: Path) -> None:
+    with Library.open(archive_dir) as holder:
+        holder.import_paths([sample_dir])
+        win = MainWindow(archive_opener(archive_dir), settings=settings)
+        qtbot.addWidget(win)
+        with qtbot.waitSignal(win.view_updated, timeout=20_000):
+            win.show()
+        assert "read-only" in win.windowTitle()
+        by_keys = {action.shortcut().toString(): action for action in win.actions() if not action.shortcut().isEmpty()}
+        # found by its keys: Ctrl+D (the article's details) stayed enabled when the write actions were listed by hand
+        assert not by_keys["Ctrl+D"].isEnabled()
+        writes = [spec.id for spec in ACTIONS if spec.needs_write]
+        assert {"edit_details", "tag", "trash", "import_files", "save_search", "undo"} <= set(writes)
+        assert [action_id for action_id in writes if win.window_actions[action_id].isEnabled()] == []
+        assert not win.search.save_button.isEnabled()  # the same command as Ctrl+S
+        assert win.window_actions["export"].isEnabled()  # reading is allowed
         win.close()
 
 
@@ -234,7 +258,7 @@ def test_a_clear_message_when_the_archive_cannot_be_opened(qtbot, settings: QSet
 def test_the_default_archive_opens_filled_with_the_sample(qtbot, settings: QSettings) -> None:
     win = MainWindow(archive_opener(None), settings=settings)
     qtbot.addWidget(win)
-    qtbot.waitUntil(lambda: win.model.rowCount() == 5, timeout=30_000)
+    qtbot.waitUntil(lambda: win.browser.model.rowCount() == 5, timeout=30_000)
     win.close()
 
 
@@ -248,8 +272,27 @@ def test_dropping_files_imports_them(qtbot, window: MainWindow, sample_dir: Path
     with qtbot.waitSignal(window.import_finished, timeout=60_000) as blocker, qtbot.waitSignal(window.view_updated, timeout=60_000):
         window.dropEvent(drop)
     assert blocker.args[0].count("imported") == 5
-    window.last_summary.close()
-    assert window.model.rowCount() == 5
+    assert window.importer.last_summary is not None
+    window.importer.last_summary.close()
+    assert window.browser.model.rowCount() == 5
+
+
+def drag_enter(window: MainWindow, paths: list[Path]) -> bool:
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(path)) for path in paths])
+    enter = QDragEnterEvent(QPoint(20, 20), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    window.dragEnterEvent(enter)
+    return enter.isAccepted()
+
+
+def test_a_drag_is_accepted_for_folders_and_known_formats_only(window: MainWindow, tmp_path: Path) -> None:
+    picture, page, packed = tmp_path / "photo.png", tmp_path / "story.HTML", tmp_path / "feed.jsonl"
+    for path in (picture, page, packed):
+        path.write_bytes(b"x")
+    assert not drag_enter(window, [picture])
+    assert drag_enter(window, [page])
+    assert drag_enter(window, [picture, packed])  # the picture is then skipped, with its reason, in the summary
+    assert drag_enter(window, [tmp_path])
 
 
 def test_facet_model_passes_the_model_tester(qtbot, qtmodeltester, window: MainWindow, sample_dir: Path) -> None:

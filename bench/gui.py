@@ -98,13 +98,14 @@ def import_gaps(work: Path, files: int) -> dict[str, float]:
     folder = work / "files"
     write_files(folder, files, words=300)
     window, _ = open_window(work / "import-archive", work / "import.ini", prepare_index=True)
-    spin_until(lambda: not window.writes.busy())
+    spin_until(lambda: not window.ops.writes.busy())
     monitor = GapMonitor()
     monitor.start()
-    elapsed = wait_for(window.import_finished, lambda: window.import_paths([folder]))
-    spin_until(lambda: not window.reads.busy())
+    elapsed = wait_for(window.import_finished, lambda: window.importer.import_paths([folder]))
+    spin_until(lambda: not window.ops.reads.busy())
     monitor.stop()
-    window.last_summary.close()
+    assert window.importer.last_summary is not None
+    window.importer.last_summary.close()
     window.close()
     window.deleteLater()
     QApplication.processEvents()
@@ -165,19 +166,19 @@ def browse_speed(work: Path, articles: int) -> dict[str, float]:
     monitor = GapMonitor()
     monitor.start()
     figures: dict[str, list[float]] = {"scroll_ms": [], "sort_date_ms": [], "sort_title_ms": [], "narrow_agency_ms": [], "clear_ms": []}
-    model = window.model
+    model = window.browser.model
     for _ in range(PASSES):
         model.refresh_rows()  # forget the rows held, so each jump waits for its page
         for fraction in (0.25, 0.5, 0.75, 0.999):
             row = int(model.rowCount() * fraction)
             started = time.perf_counter()
-            window.table.scrollTo(model.index(row, 0))
+            window.browser.table.scrollTo(model.index(row, 0))
             spin_until(lambda row=row: model.index(row, 1).data() is not None)
             figures["scroll_ms"].append((time.perf_counter() - started) * 1000)
-        figures["sort_date_ms"].append(wait_for(window.view_updated, lambda: window._sort_requested("date", False)))
-        figures["sort_title_ms"].append(wait_for(window.view_updated, lambda: window._sort_requested("title", False)))
-        figures["narrow_agency_ms"].append(wait_for(window.view_updated, lambda: window.set_query('agency:"VNA"')))
-        figures["clear_ms"].append(wait_for(window.view_updated, lambda: window.set_query("")))
+        figures["sort_date_ms"].append(wait_for(window.view_updated, lambda: window.browser.sort_requested("date", False)))
+        figures["sort_title_ms"].append(wait_for(window.view_updated, lambda: window.browser.sort_requested("title", False)))
+        figures["narrow_agency_ms"].append(wait_for(window.view_updated, lambda: window.search.set_query('agency:"VNA"')))
+        figures["clear_ms"].append(wait_for(window.view_updated, lambda: window.search.set_query("")))
     monitor.stop()
     window.close()
     window.deleteLater()
@@ -190,11 +191,11 @@ def browse_speed(work: Path, articles: int) -> dict[str, float]:
 def search_speed(archive: Path, queries: list[str], settings_file: Path) -> dict[str, float]:
     """Each query set in the search box: the time until the table shows its hits, and the longest freeze."""
     window, _opened = open_window(archive, settings_file, prepare_index=True)
-    spin_until(lambda: window.library is not None and window.library.index_ready and not window.reads.busy(), timeout_s=600)
+    spin_until(lambda: window.library is not None and window.library.index_ready and not window.ops.reads.busy(), timeout_s=600)
     monitor = GapMonitor()
     monitor.start()
-    times = [wait_for(window.view_updated, lambda query=query: window.set_query(query)) for query in queries]
-    spin_until(lambda: not window.reads.busy(), timeout_s=600)  # the facet counts that follow each search
+    times = [wait_for(window.view_updated, lambda query=query: window.search.set_query(query)) for query in queries]
+    spin_until(lambda: not window.ops.reads.busy(), timeout_s=600)  # the facet counts that follow each search
     monitor.stop()
     window.close()
     window.deleteLater()

@@ -351,12 +351,12 @@ def test_the_window_rebuilds_an_index_a_search_finds_damaged(qtbot, archive_dir:
     window.show()
     qtbot.waitUntil(lambda: window.library is not None and window.library.index_ready, timeout=20_000)
     with qtbot.waitSignal(window.view_updated, timeout=20_000):
-        window.set_query("party")
-    assert "index is damaged" in window.explanation.text()
-    qtbot.waitUntil(lambda: not window.rebuilding_index and window.model.rowCount() > 0, timeout=30_000)
+        window.search.set_query("party")
+    assert "index is damaged" in window.search.explanation.text()
+    qtbot.waitUntil(lambda: not window.session.rebuilding_index and window.browser.model.rowCount() > 0, timeout=30_000)
     assert window.library is not None
     assert not window.library.index_damaged
-    assert window.damage_rebuilds == 1
+    assert window.session.damage_rebuilds == 1
     assert window.library.check().ok
     window.close()
 
@@ -504,15 +504,15 @@ def test_the_window_offers_the_newest_good_backup_for_a_damaged_database(
     window = MainWindow(archive_opener(archive_dir), settings=QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
     qtbot.addWidget(window)
     window.show()
-    qtbot.waitUntil(lambda: window.open_box is not None, timeout=20_000)
-    box = window.open_box
+    qtbot.waitUntil(lambda: window.session.open_box is not None, timeout=20_000)
+    box = window.session.open_box
     assert box is not None
     assert "is damaged" in box.text()
     assert hashlib.sha256((archive_dir / "archive.sqlite").read_bytes()).hexdigest() == damaged, "replaced before the user chose"
     restore = next(button for button in box.buttons() if button.text() == f"Restore {name}")
     with qtbot.waitSignal(window.view_updated, timeout=30_000):
         restore.click()
-    assert window.model.rowCount() == count
+    assert window.browser.model.rowCount() == count
     assert window.library is not None
     assert not window.library.read_only
     kept = list((archive_dir / "backups").glob("damaged-*.sqlite"))

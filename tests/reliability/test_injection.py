@@ -114,11 +114,12 @@ def test_markup_in_titles_text_notes_tags_and_queries_is_shown_as_text_everywher
     query = f"<b>bold</b> OR <img src='{server}/query.png'>"
 
     with qtbot.waitSignal(window.import_finished, timeout=60_000) as blocker, qtbot.waitSignal(window.view_updated, timeout=60_000):
-        window.import_paths([page])
+        window.importer.import_paths([page])
     report = blocker.args[0]
     assert isinstance(report, ImportReport)
     assert report.count("imported") == 1
-    window.last_summary.close()
+    assert window.importer.last_summary is not None
+    window.importer.last_summary.close()
     library = window.library
     assert library is not None
     qtbot.waitUntil(lambda: library.index_ready, timeout=20_000)
@@ -127,22 +128,22 @@ def test_markup_in_titles_text_notes_tags_and_queries_is_shown_as_text_everywher
 
     def edit(work) -> None:
         with qtbot.waitSignal(window.edited, timeout=20_000):
-            window.run_edit(work)
+            window.ops.edit(work)
 
     edit(lambda lib: lib.tag([article_id], add=[tag]))
     edit(lambda lib: lib.add_note(article_id, note))
     edit(lambda lib: lib.annotate_quote(article_id, "javascript:alert(1)", note=note, tags=[tag]))
     library.save_search(query, query)
-    window.reload_saved()
+    window.search.reload_saved()
 
     # the table and its snippets
     with qtbot.waitSignal(window.view_updated, timeout=20_000):
-        window.set_query("bold")
-    qtbot.waitUntil(lambda: window.model.index(0, 0).data(SNIPPET_ROLE) is not None, timeout=10_000)
-    assert window.model.index(0, COLUMNS.index("title")).data() == title  # a view item draws its text as plain text
-    assert shown(window.model.index(0, 0).data(Qt.ItemDataRole.ToolTipRole)) == title
-    assert tag in window.model.index(0, COLUMNS.index("tags")).data()
-    snippet = window.model.index(0, 0).data(SNIPPET_ROLE)
+        window.search.set_query("bold")
+    qtbot.waitUntil(lambda: window.browser.model.index(0, 0).data(SNIPPET_ROLE) is not None, timeout=10_000)
+    assert window.browser.model.index(0, COLUMNS.index("title")).data() == title  # a view item draws its text as plain text
+    assert shown(window.browser.model.index(0, 0).data(Qt.ItemDataRole.ToolTipRole)) == title
+    assert tag in window.browser.model.index(0, COLUMNS.index("tags")).data()
+    snippet = window.browser.model.index(0, 0).data(SNIPPET_ROLE)
     pieces = snippet_segments(snippet)
     drawn = "".join(piece for piece, _hit in pieces)  # exactly what the delegate lays out, as plain text
     assert '<a href="javascript:alert(1)">here</a>' in drawn
@@ -151,7 +152,7 @@ def test_markup_in_titles_text_notes_tags_and_queries_is_shown_as_text_everywher
 
     # the reader: header, text, notes and passages
     with qtbot.waitSignal(window.article_shown, timeout=10_000):
-        window.open_article(article_id)
+        window.browser.open_article(article_id)
     reader = window.reader
     header = shown(reader.header.text(), reader.header.textFormat())
     assert title in header
@@ -188,13 +189,13 @@ def test_markup_in_titles_text_notes_tags_and_queries_is_shown_as_text_everywher
         labels.append(label)  # what the dialog's label would show; the archivist then cancels
         return "", False
 
-    monkeypatch.setattr("desktop.ui.main_window.QInputDialog.getMultiLineText", ask)
-    monkeypatch.setattr("desktop.ui.main_window.QInputDialog.getText", ask)
-    window.add_note()
-    window.edit_annotation(library.annotations(article_id)[0].id)
-    window.search_box.setText(query)
-    window.save_search()
-    window._ask_tag(tag, "Rename or move “{tag}” to:", lambda _new: lambda lib: lib.tag([], add=[]))
+    monkeypatch.setattr("desktop.ui.editing.QInputDialog.getMultiLineText", ask)
+    monkeypatch.setattr("PySide6.QtWidgets.QInputDialog.getText", ask)
+    window.editing.add_note()
+    window.editing.edit_annotation(library.annotations(article_id)[0].id)
+    window.search.box.setText(query)
+    window.search.save_search()
+    window.tagging.ask_tag(tag, "Rename or move “{tag}” to:", lambda _new: lambda lib: lib.tag([], add=[]))
     assert title in shown(labels[0])
     assert "javascript:alert(1)" in shown(labels[1])
     assert query in shown(labels[2])
@@ -205,15 +206,16 @@ def test_markup_in_titles_text_notes_tags_and_queries_is_shown_as_text_everywher
         questions.append(text)
         return QMessageBox.StandardButton.No
 
-    monkeypatch.setattr("desktop.ui.main_window.QMessageBox.question", question)
-    window._delete_tag(tag)
+    monkeypatch.setattr("desktop.ui.tagging.QMessageBox.question", question)
+    window.tagging.delete_tag(tag)
     qtbot.waitUntil(lambda: bool(questions), timeout=10_000)
     assert tag in shown(questions[0])
-    window.run_edit(lambda lib: lib.rename_tag(tag, tag))  # a KnownError that quotes the tag
-    qtbot.waitUntil(lambda: hasattr(window, "error_box"), timeout=10_000)
-    assert window.error_box.textFormat() == Qt.TextFormat.PlainText
-    assert tag in window.error_box.text()
-    window.error_box.close()
+    window.ops.edit(lambda lib: lib.rename_tag(tag, tag))  # a KnownError that quotes the tag
+    qtbot.waitUntil(lambda: window.ops.error_box is not None, timeout=10_000)
+    assert window.ops.error_box is not None
+    assert window.ops.error_box.textFormat() == Qt.TextFormat.PlainText
+    assert tag in window.ops.error_box.text()
+    window.ops.error_box.close()
     summary = library.article(article_id).summary
     assert TrashDialog([summary]).articles.item(0).text() == f"#{article_id}  {title}"
     assert title in TextEditDialog(title, "text").windowTitle()
@@ -222,12 +224,12 @@ def test_markup_in_titles_text_notes_tags_and_queries_is_shown_as_text_everywher
         ImportReport(outcomes=(ImportOutcome(f"/in/{title}.txt", "skipped", reason=f"{note} reason"),), cancelled=False)
     )
     assert f"/in/{title}.txt\t{note} reason" in skipped.details.toPlainText()
-    window.set_query(query)
-    qtbot.waitUntil(lambda: window.explanation.text() != "" or window.model.rowCount() > 0, timeout=10_000)
-    assert window.explanation.textFormat() == Qt.TextFormat.PlainText
+    window.search.set_query(query)
+    qtbot.waitUntil(lambda: window.search.explanation.text() != "" or window.browser.model.rowCount() > 0, timeout=10_000)
+    assert window.search.explanation.textFormat() == Qt.TextFormat.PlainText
 
     # paint it all, tooltips included: a rich-text label would ask for its images now
-    for tip in (note_item.toolTip(), saved.child(0).toolTip(), window.model.index(0, 0).data(Qt.ItemDataRole.ToolTipRole) or ""):
+    for tip in (note_item.toolTip(), saved.child(0).toolTip(), window.browser.model.index(0, 0).data(Qt.ItemDataRole.ToolTipRole) or ""):
         QToolTip.showText(QPoint(20, 20), tip, window)
         qtbot.wait(50)
     QToolTip.hideText()

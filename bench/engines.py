@@ -182,7 +182,7 @@ def peak_rss_mb() -> float:
 
 
 def search_ours(archive: Path, queries: dict[str, list[str]], passes: int) -> dict[str, Any]:
-    from desktop.index.query import compile_query
+    from desktop.index.whoosh_query import compile_query
     from desktop.library import Library
 
     times: dict[str, list[float]] = {kind: [] for kind in KINDS}

@@ -15,40 +15,39 @@ from tests.test_editing import dump
 
 def test_a_backup_restored_after_the_database_is_deleted_gives_the_same_archive(archive_dir: Path, sample_dir: Path) -> None:
     with Library.open(archive_dir) as library:
-        library.import_paths([sample_dir])
-        library.tag([1, 2], add=["Party"])
-        library.annotate_quote(4, "Joe Biden", note="call")
+        library.imports.paths([sample_dir])
+        library.tags.change([1, 2], add=["Party"])
+        library.annotations.add_quote(4, "Joe Biden", note="call")
         before = dump(library)
-        name = library.backup().name
+        name = library.backups.create().name
     for part in ("archive.sqlite", "archive.sqlite-wal", "archive.sqlite-shm"):
         (archive_dir / part).unlink(missing_ok=True)
     with Library.open(archive_dir) as library:
-        assert library.count() == 0
-        library.restore_backup(name)
+        assert library.articles.count() == 0
+        library.backups.restore(name)
         assert dump(library) == before
-        assert library.check().ok
-        assert [hit.id for hit in library.search("tag:Party").hits] == [1, 2] or {hit.id for hit in library.search("tag:Party").hits} == {
-            1,
-            2,
-        }
+        assert library.check.run().ok
+        assert [hit.id for hit in library.search.find("tag:Party").hits] == [1, 2] or {
+            hit.id for hit in library.search.find("tag:Party").hits
+        } == {1, 2}
 
 
 def test_restore_keeps_the_current_database_as_a_backup(seeded: Library) -> None:
-    first = seeded.backup().name
-    seeded.trash([1, 2])
-    seeded.restore_backup(first)
-    assert seeded.count() == 5
-    assert any(name.startswith("before-restore-") for name, _size, _when in seeded.backups())
+    first = seeded.backups.create().name
+    seeded.articles.trash([1, 2])
+    seeded.backups.restore(first)
+    assert seeded.articles.count() == 5
+    assert any(name.startswith("before-restore-") for name, _size, _when in seeded.backups.all())
     with pytest.raises(KnownError):
-        seeded.restore_backup("nothing.sqlite")
+        seeded.backups.restore("nothing.sqlite")
 
 
 def test_daily_backups_are_made_once_a_day_and_old_ones_pruned(seeded: Library) -> None:
-    assert seeded.daily_backup() is not None
-    assert seeded.daily_backup() is None
+    assert seeded.backups.daily() is not None
+    assert seeded.backups.daily() is None
     for _ in range(KEEP_BACKUPS + 3):
-        seeded.backup()
-    assert sum(1 for name, _size, _when in seeded.backups() if name.startswith("manual-")) == KEEP_BACKUPS
+        seeded.backups.create()
+    assert sum(1 for name, _size, _when in seeded.backups.all() if name.startswith("manual-")) == KEEP_BACKUPS
 
 
 def test_backups_from_the_command_line(seeded: Library) -> None:

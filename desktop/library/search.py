@@ -93,7 +93,7 @@ class Search:
         with self._uow.read() as session:
             texts = {text.id: text for text in repo.texts_for(session, ids)}
             summaries = repo.summaries_for(session, ids)
-            facet_counts = _facet_labels(session, raw.facets) if facets else {}
+            facet_counts = facet_labels(session, raw.facets) if facets else {}
         hits = []
         for hit in raw.hits:
             text = texts.get(hit.id)
@@ -192,7 +192,7 @@ class Search:
         # counted in memory where it can be: a word in most of 100,000 articles takes milliseconds
         counts = self._meta_columns().facet_counts(set(found)) if found is not None else index.search(parsed, limit=1, facets=True).facets
         with self._uow.read() as session:
-            return _facet_labels(session, counts)
+            return facet_labels(session, counts)
 
     def hit_spans(self, article_id: int, query: str) -> list[tuple[int, int]]:
         """Every hit of ``query`` in the article's clean text, for the reader to step through (n of N)."""
@@ -226,7 +226,7 @@ class Search:
         ]
 
 
-def _facet_labels(session: Session, facets: FacetCounts) -> FacetCounts:
+def facet_labels(session: Session, facets: FacetCounts) -> FacetCounts:
     """Facet values as a person reads them: agencies and tags in their own spelling (the index and the store fold them)."""
     spelled = {
         "agency": {fold(name): name for name in repo.agency_names(session)},

@@ -324,6 +324,3 @@ def _write_crash_log() -> Path:
         handle.write(traceback.format_exc() + "\n")
     return path
 
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -42,7 +42,7 @@ class Library:
         self.notices: list[str] = []
         self._uow = uow
         self._lock = lock
-        self.index = Indexing(uow, index, self.notices)
+        self.index = Indexing(uow, folder, index, self.notices)
         self.edits = Edits(uow, self.index)
         self.articles = Articles(uow, self.index, self.edits, patterns)
         self.search = Search(uow, self.index)

@@ -7,6 +7,7 @@ import logging
 import random
 from collections.abc import Iterator
 
+from desktop.archive_folder import ArchiveFolder
 from desktop.core.errors import IndexDamagedError, KnownError
 from desktop.core.models import ArticleText
 from desktop.core.text import visible_text
@@ -29,8 +30,11 @@ INDEX_NOT_WRITTEN = (
 class Indexing:
     """The index of one archive. Every write queues the articles it changed; :meth:`drain` writes them into the index."""
 
-    def __init__(self, uow: UnitOfWork, index: ArticleIndex, notices: list[str], *, problem: str | None = None) -> None:
+    def __init__(
+        self, uow: UnitOfWork, folder: ArchiveFolder, index: ArticleIndex, notices: list[str], *, problem: str | None = None
+    ) -> None:
         self._uow = uow
+        self.folder = folder
         self.article_index = index
         self._notices = notices
         #: why the index cannot be read in a read-only archive (it is rebuilt when opened for writing), or None
@@ -214,7 +218,7 @@ class Indexing:
     def write_in_child_process(self) -> None:
         """Let a child process write the index from now on (the window's choice: its GIL stays free)."""
         if not self._uow.read_only and self._process is None:
-            self._process = IndexWriterProcess(self.article_index.folder)
+            self._process = IndexWriterProcess(self.folder.index)
 
     def release(self) -> None:
         """Stop the child process and close the index (before its folder is replaced)."""

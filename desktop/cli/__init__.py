@@ -323,4 +323,3 @@ def _write_crash_log() -> Path:
     with path.open("a", encoding="utf-8") as handle:
         handle.write(traceback.format_exc() + "\n")
     return path
-

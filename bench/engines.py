@@ -51,7 +51,7 @@ def corpus_texts(archive: Path) -> Iterator[tuple[int, str, str]]:
     from desktop.library import Library
     from desktop.store import repo
 
-    with Library.open(archive, read_only=True, prepare_index=False) as library, library._read() as session:
+    with Library.open(archive, read_only=True, prepare_index=False) as library, library._uow.read() as session:
         ids = repo.article_ids(session)
         for start in range(0, len(ids), 1000):
             for article in repo.texts_for(session, ids[start : start + 1000]):
@@ -115,13 +115,13 @@ def import_archive(files: Path, archive: Path, imported: int) -> dict[str, float
         path.rename(staged / path.name)
     start = time.perf_counter()
     with Library.open(archive) as library:
-        library.write_index_in_child_process()  # as the window and the command line import
-        report = library.import_paths([staged])
+        library.index.write_in_child_process()  # as the window and the command line import
+        report = library.imports.paths([staged])
         count = report.count("imported")
     import_s = time.perf_counter() - start
     with Library.open(archive, prepare_index=False) as library:
         for first in range(0, len(rest), 2000):
-            with library._write() as session:
+            with library._uow.write() as session:
                 for path in rest[first : first + 2000]:
                     for candidate in read_candidates(path, library.patterns):
                         article, original = candidate.article, candidate.original
@@ -133,10 +133,10 @@ def import_archive(files: Path, archive: Path, imported: int) -> dict[str, float
                                 session, article, data=original.data, sha256=original.sha256, original_name=original.name,
                                 source=original.source, encoding=original.encoding, text_hash=text_hash, minhash=None,
                             )  # fmt: skip
-        articles = library.count()
+        articles = library.articles.count()
         print(f"imported {count:,} in {import_s:.0f} s; {articles - count:,} more stored straight", flush=True)
         start = time.perf_counter()
-        library.reindex()
+        library.index.reindex()
         index_s = time.perf_counter() - start
     return {
         "articles": articles,
@@ -182,7 +182,7 @@ def peak_rss_mb() -> float:
 
 
 def search_ours(archive: Path, queries: dict[str, list[str]], passes: int) -> dict[str, Any]:
-    from desktop.index.query import compile_query
+    from desktop.index.whoosh_query import compile_query
     from desktop.library import Library
 
     times: dict[str, list[float]] = {kind: [] for kind in KINDS}
@@ -190,24 +190,24 @@ def search_ours(archive: Path, queries: dict[str, list[str]], passes: int) -> di
     ids: dict[str, list[list[int]]] = {kind: [] for kind in KINDS}
     heap = 0.0
     with Library.open(archive, read_only=True) as library:
-        library.search("warm up the searcher")
+        library.search.find("warm up the searcher")
         for _ in range(passes):
             for kind in KINDS:
                 for query in queries[kind]:
                     start = time.perf_counter()
-                    result = library.search(query, limit=20)
+                    result = library.search.find(query, limit=20)
                     times[kind].append((time.perf_counter() - start) * 1000)
                     if kind != "field":  # a title match has no hit in the body's snippet
                         assert all("<mark>" in hit.snippet for hit in result.hits), query
                     start = time.perf_counter()
-                    shown = library.browse(query, sort="relevance").ids
-                    library.rows(shown[:20], query)
+                    shown = library.search.browse(query, sort="relevance").ids
+                    library.search.rows(shown[:20], query)
                     window[kind].append((time.perf_counter() - start) * 1000)
                     heap = max(heap, memory_mb("RssAnon"))
-        index = library._index
+        index = library.index.article_index
         for kind in KINDS:
             for query in queries[kind]:
-                parsed = library.parse(query)
+                parsed = library.search.parse(query)
                 assert parsed.tree is not None
                 with index._lock:
                     found = index.searcher.search(compile_query(parsed.tree), limit=None)

@@ -121,7 +121,7 @@ def import_gaps(work: Path, files: int) -> dict[str, float]:
 def synthetic_archive(path: Path, count: int, *, words: int = 60) -> None:
     """``count`` articles written straight into the store (the table needs rows, not an index)."""
     with Library.open(path, prepare_index=False) as library:
-        engine = library._engine  # a benchmark may reach inside: it builds data, it does not test paths
+        engine = library._uow.engine  # a benchmark may reach inside: it builds data, it does not test paths
         batch_originals: list[dict[str, object]] = []
         batch_articles: list[dict[str, object]] = []
         with engine.begin() as connection:
@@ -191,7 +191,7 @@ def browse_speed(work: Path, articles: int) -> dict[str, float]:
 def search_speed(archive: Path, queries: list[str], settings_file: Path) -> dict[str, float]:
     """Each query set in the search box: the time until the table shows its hits, and the longest freeze."""
     window, _opened = open_window(archive, settings_file, prepare_index=True)
-    spin_until(lambda: window.library is not None and window.library.index_ready and not window.ops.reads.busy(), timeout_s=600)
+    spin_until(lambda: window.library is not None and window.library.index.ready and not window.ops.reads.busy(), timeout_s=600)
     monitor = GapMonitor()
     monitor.start()
     times = [wait_for(window.view_updated, lambda query=query: window.search.set_query(query)) for query in queries]

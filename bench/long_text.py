@@ -122,16 +122,16 @@ def time_index(size: float) -> dict[str, object]:
         source.write_text(text, encoding="utf-8")
         with Library.open(Path(folder) / "archive") as library:
             started = time.perf_counter()
-            report = library.import_paths([source])
+            report = library.imports.paths([source])
             figures["import_seconds"] = round(time.perf_counter() - started, 2)
             figures["outcome"] = report.outcomes[0].outcome
-            (summary,) = library.list_articles()
+            (summary,) = library.articles.summaries()
             for query in ("trade", '"green energy"', "Hanoi AND investment"):
                 started = time.perf_counter()
-                result = library.search(query)
+                result = library.search.find(query)
                 search_seconds = time.perf_counter() - started
                 started = time.perf_counter()
-                spans = library.hit_spans(summary.id, query)
+                spans = library.search.hit_spans(summary.id, query)
                 span_seconds = time.perf_counter() - started
                 figures[query] = {
                     "search_and_snippet_seconds": round(search_seconds, 2),

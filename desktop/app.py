@@ -43,7 +43,7 @@ def archive_opener(archive: Path | None) -> Callable[[Progress], Library]:
                 library = Library.open(archive, progress=progress, prepare_index=False)
         except ArchiveLockedError:
             return Library.open(archive or default_archive_dir(), read_only=True)
-        library.write_index_in_child_process()
+        library.index.write_in_child_process()
         return library
 
     return open_library
@@ -76,16 +76,16 @@ def self_test(qt_args: Sequence[str]) -> int:
     with tempfile.TemporaryDirectory(prefix="archive-browser-self-test-") as folder:
         root = Path(folder)
         with Library.open(root / "archive") as library, sample_files() as paths:
-            report = library.import_paths(paths)
+            report = library.imports.paths(paths)
             print(f"imported {report.count('imported')} sample articles into {root / 'archive'}", flush=True)
-            hits = library.search("nguyen phu trong").hits
+            hits = library.search.find("nguyen phu trong").hits
             if not hits or "<mark>" not in hits[0].snippet:
                 print("FAILED: the search found no highlighted hit", file=sys.stderr)
                 return 1
             print(f"search: {len(hits)} hit: {hits[0].snippet[:90]}…", flush=True)
-            exported = library.export_csv(root / "export.csv")
+            exported = library.exports.csv(root / "export.csv")
             print(f"export: {exported.rows} rows of CSV", flush=True)
-            if not library.check().ok:
+            if not library.check.run().ok:
                 print("FAILED: check found problems", file=sys.stderr)
                 return 1
         app = QApplication([sys.argv[0], *qt_args])

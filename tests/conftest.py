@@ -48,6 +48,6 @@ def library(archive_dir: Path) -> Iterator[Library]:
 
 @pytest.fixture
 def seeded(library: Library, sample_dir: Path) -> Library:
-    report = library.import_paths([sample_dir])
+    report = library.imports.paths([sample_dir])
     assert report.count("imported") == 5
     return library

@@ -89,7 +89,7 @@ def test_check_fails_with_named_problems(tmp_path: Path, sample_dir: Path) -> No
 def test_a_locked_archive_refuses_writes_and_reads_read_only(tmp_path: Path, sample_dir: Path) -> None:
     archive = tmp_path / "a"
     with Library.open(archive) as holder:
-        holder.import_paths([sample_dir])
+        holder.imports.paths([sample_dir])
         code, _, err = cli("--archive", str(archive), "import", str(sample_dir))
         assert code == 2
         assert "open in another Archive Browser" in err

@@ -60,12 +60,12 @@ def test_kill_9_during_import_leaves_a_consistent_archive(tmp_path: Path, storie
     killed_running = [import_and_kill(archive, stories, rng) for _round in range(2)]
     assert any(killed_running), "the harness never interrupted a running import"
     with Library.open(archive) as library:
-        report = library.check()
+        report = library.check.run()
         assert report.ok, report.problems
-        stored = library.list_articles()
-        texts = [collapse_whitespace(library.article(s.id).text) for s in stored]
+        stored = library.articles.summaries()
+        texts = [collapse_whitespace(library.articles.get(s.id).text) for s in stored]
         assert len(texts) == len(set(texts)), "an article was stored twice"
-        finished = library.import_paths([stories])
+        finished = library.imports.paths([stories])
         assert finished.count("imported") + finished.count("duplicate") == STORIES
-        assert library.count() == STORIES
-        assert library.check().ok
+        assert library.articles.count() == STORIES
+        assert library.check.run().ok

@@ -35,21 +35,21 @@ WIRE = (
 
 
 def test_import_reports_one_outcome_per_file_and_duplicates_the_second_time(library: Library, sample_dir: Path) -> None:
-    first = library.import_paths([sample_dir])
+    first = library.imports.paths([sample_dir])
     assert [o.outcome for o in first.outcomes] == ["imported"] * 5
-    second = library.import_paths([sample_dir])
+    second = library.imports.paths([sample_dir])
     assert [o.outcome for o in second.outcomes] == ["duplicate"] * 5
     assert [o.duplicate_of for o in second.outcomes] == [o.id for o in first.outcomes]
-    assert library.count() == 5
-    assert library.check().ok
+    assert library.articles.count() == 5
+    assert library.check.run().ok
 
 
 def test_the_original_is_kept_byte_for_byte_with_its_hash(seeded: Library, sample_dir: Path) -> None:
     import hashlib
 
-    for summary in seeded.list_articles():
-        detail = seeded.article(summary.id)
-        original = seeded.original(summary.id)
+    for summary in seeded.articles.summaries():
+        detail = seeded.articles.get(summary.id)
+        original = seeded.articles.original(summary.id)
         assert original == Path(detail.source).read_bytes()
         assert hashlib.sha256(original).hexdigest() == detail.sha256
 
@@ -58,7 +58,7 @@ def test_a_duplicate_with_other_line_endings_and_encoding_is_reported(library: L
     (source / "a.txt").write_bytes(WIRE.encode("utf-8"))
     (source / "b.txt").write_bytes(b"\xef\xbb\xbf" + WIRE.replace("\n", "\r\n").encode("utf-8"))
     (source / "c.txt").write_bytes(WIRE.encode("utf-16"))
-    report = library.import_paths([source])
+    report = library.imports.paths([source])
     assert [(o.outcome, o.duplicate_of) for o in report.outcomes] == [("imported", None), ("duplicate", 1), ("duplicate", 1)]
 
 
@@ -67,20 +67,20 @@ def test_a_lightly_edited_wire_story_joins_a_cluster_and_others_do_not(library: 
     (source / "1.txt").write_text(WIRE, encoding="utf-8")
     (source / "2.txt").write_text(edited, encoding="utf-8")
     write_stories(source / "other", 6)
-    report = library.import_paths([source])
+    report = library.imports.paths([source])
     assert report.count("imported") == 8
     first, second = report.outcomes[0].id, report.outcomes[1].id
     assert first is not None
     assert second is not None
-    assert library.article(first).cluster == (first, second)
-    assert library.article(second).cluster == (first, second)
+    assert library.articles.get(first).cluster == (first, second)
+    assert library.articles.get(second).cluster == (first, second)
     for outcome in report.outcomes[2:]:
         assert outcome.id is not None
-        assert library.article(outcome.id).cluster == ()
+        assert library.articles.get(outcome.id).cluster == ()
 
 
 def test_the_seeds_are_not_near_duplicates_of_each_other(seeded: Library) -> None:
-    assert all(seeded.article(s.id).cluster == () for s in seeded.list_articles())
+    assert all(seeded.articles.get(s.id).cluster == () for s in seeded.articles.summaries())
 
 
 def test_a_bad_file_among_good_ones_is_skipped_and_the_rest_imported(library: Library, source: Path) -> None:
@@ -88,7 +88,7 @@ def test_a_bad_file_among_good_ones_is_skipped_and_the_rest_imported(library: Li
     paths[3].write_bytes(b"\x00\x01\x02binary")
     paths[7].write_bytes(b"")
     (source / "scan.pdf").write_bytes(b"%PDF-1.4")
-    report = library.import_paths([source])
+    report = library.imports.paths([source])
     assert len(report.outcomes) == 13
     assert report.count("imported") == 10
     assert report.count("skipped") == 3
@@ -98,7 +98,7 @@ def test_a_bad_file_among_good_ones_is_skipped_and_the_rest_imported(library: Li
 def test_import_reports_progress_and_can_be_cancelled_keeping_what_was_committed(library: Library, source: Path) -> None:
     write_stories(source, 10)
     seen: list[tuple[int, int]] = []
-    report = library.import_paths(
+    report = library.imports.paths(
         [source], progress=lambda done, total, _label: seen.append((done, total)), cancelled=lambda: len(seen) >= 4
     )
     assert report.cancelled
@@ -106,97 +106,97 @@ def test_import_reports_progress_and_can_be_cancelled_keeping_what_was_committed
     assert report.count("imported") == 4
     assert report.count("skipped") == 6
     assert {o.reason for o in report.outcomes if o.outcome == "skipped"} == {"import cancelled before this file"}
-    assert library.count() == 4
-    assert library.check().ok
+    assert library.articles.count() == 4
+    assert library.check.run().ok
 
 
 def test_search_marks_accented_words_for_a_plain_query(seeded: Library) -> None:
-    hits = seeded.search("nguyen phu trong").hits
+    hits = seeded.search.find("nguyen phu trong").hits
     assert len(hits) == 1
     assert "<mark>Nguyễn Phú Trọng</mark>" in hits[0].snippet
-    nfd = seeded.search(unicodedata.normalize("NFD", "Nguyễn Phú Trọng")).hits
+    nfd = seeded.search.find(unicodedata.normalize("NFD", "Nguyễn Phú Trọng")).hits
     assert [hit.id for hit in nfd] == [hits[0].id]
 
 
 def test_search_keeps_us_and_may_and_stems(seeded: Library) -> None:
-    assert {hit.id for hit in seeded.search("US").hits} == {1, 2, 4, 5}  # every seed but the one on global parties
-    assert seeded.search("delegations").hits  # stems to match "delegation"
+    assert {hit.id for hit in seeded.search.find("US").hits} == {1, 2, 4, 5}  # every seed but the one on global parties
+    assert seeded.search.find("delegations").hits  # stems to match "delegation"
 
 
 def test_search_does_not_find_boilerplate(seeded: Library) -> None:
-    assert seeded.search("keywords").hits == ()
-    assert seeded.search("quý độc giả").hits == ()
+    assert seeded.search.find("keywords").hits == ()
+    assert seeded.search.find("quý độc giả").hits == ()
 
 
 def test_snippets_escape_markup_in_articles(library: Library, source: Path) -> None:
     (source / "x.txt").write_text("Script test\n\nThe <script>alert('rice')</script> & rice story.\nMore rice.", encoding="utf-8")
-    library.import_paths([source])
-    snippet = library.search("rice").hits[0].snippet
+    library.imports.paths([source])
+    snippet = library.search.find("rice").hits[0].snippet
     assert "<script>" not in snippet
     assert "&lt;script&gt;" in snippet
 
 
 def test_empty_and_broken_queries_explain_instead_of_failing(seeded: Library) -> None:
-    assert seeded.search("   ").explanation
+    assert seeded.search.find("   ").explanation
     for query in ['"Viet Nam', "(party", "NOT", "AND OR", "title:(", "\x00", "*?~^"]:
-        seeded.search(query)
+        seeded.search.find(query)
 
 
 def test_check_names_an_original_that_no_longer_matches_its_hash(seeded: Library) -> None:
     with sqlite3.connect(seeded.folder.database) as connection:
         connection.execute("UPDATE originals SET data = X'00' WHERE id = 2")
     connection.close()
-    report = seeded.check()
+    report = seeded.check.run()
     assert not report.ok
     assert any("#2" in problem and "SHA-256" in problem for problem in report.problems)
 
 
 def test_a_deleted_index_is_rebuilt_on_open(archive_dir: Path, sample_dir: Path) -> None:
     with Library.open(archive_dir) as library:
-        library.import_paths([sample_dir])
+        library.imports.paths([sample_dir])
     shutil.rmtree(archive_dir / "index")
     with Library.open(archive_dir) as library:
         assert any("Rebuilt the search index" in notice for notice in library.notices)
-        assert library.check().ok
-        assert library.search("Washington").hits
+        assert library.check.run().ok
+        assert library.search.find("Washington").hits
 
 
 def test_a_garbled_index_is_rebuilt_on_open(archive_dir: Path, sample_dir: Path) -> None:
     with Library.open(archive_dir) as library:
-        library.import_paths([sample_dir])
+        library.imports.paths([sample_dir])
     for path in (archive_dir / "index").iterdir():
         path.write_bytes(b"garbage")
     with Library.open(archive_dir) as library:
-        assert library.check().ok
+        assert library.check.run().ok
 
 
 def test_an_index_missing_articles_is_caught_up_on_open(archive_dir: Path, sample_dir: Path) -> None:
     with Library.open(archive_dir) as library:
-        library.import_paths([sample_dir])
+        library.imports.paths([sample_dir])
     index = ArticleIndex(archive_dir / "index")
     assert index.open() is None
     index.apply([], [2, 4])
     index.close()
     with Library.open(archive_dir) as library:
-        report = library.check()
+        report = library.check.run()
         assert report.ok
         assert report.indexed == 5
 
 
 def test_pending_queue_rows_are_drained_on_open(archive_dir: Path, sample_dir: Path) -> None:
     with Library.open(archive_dir) as library:
-        library.import_paths([sample_dir])
+        library.imports.paths([sample_dir])
     with sqlite3.connect(archive_dir / "archive.sqlite") as connection:
         connection.execute("INSERT INTO index_queue (article_id, op, queued_at) VALUES (3, 'upsert', '2026-01-01')")
     connection.close()
     with Library.open(archive_dir) as library, sqlite3.connect(archive_dir / "archive.sqlite") as connection:
         assert connection.execute("SELECT count(*) FROM index_queue").fetchone() == (0,)
-        assert library.check().ok
+        assert library.check.run().ok
 
 
 def test_reindex_rebuilds_from_the_store(seeded: Library) -> None:
-    assert seeded.reindex() == 5
-    assert seeded.check().ok
+    assert seeded.index.reindex() == 5
+    assert seeded.check.run().ok
 
 
 def test_a_second_writer_is_refused_and_a_reader_is_allowed(seeded: Library) -> None:
@@ -204,10 +204,10 @@ def test_a_second_writer_is_refused_and_a_reader_is_allowed(seeded: Library) -> 
         Library.open(seeded.folder.root)
     with Library.open(seeded.folder.root, read_only=True) as reader:
         assert reader.read_only
-        assert reader.count() == 5
-        assert reader.search("Washington").hits
+        assert reader.articles.count() == 5
+        assert reader.search.find("Washington").hits
         with pytest.raises(ReadOnlyArchiveError):
-            reader.import_paths([Path("/nonexistent")])
+            reader.imports.paths([Path("/nonexistent")])
 
 
 def test_the_lock_is_released_on_close(archive_dir: Path) -> None:
@@ -239,7 +239,7 @@ def test_a_folder_of_awkward_inputs_gives_each_file_its_one_outcome(library: Lib
     (source / "story-crlf.txt").write_bytes(WIRE.replace("\n", "\r\n").encode("utf-8"))
     (source / "unreadable.txt").symlink_to(source / "nowhere.txt")
     (source / "photo.png").write_bytes(b"\x89PNG\r\n\x1a\n")
-    report = library.import_paths([source], max_bytes=3_000_000)
+    report = library.imports.paths([source], max_bytes=3_000_000)
     outcomes = {Path(o.path).name: o for o in report.outcomes}
     assert len(outcomes) == len(report.outcomes) == 13
     # the two copies of one story differ only in line endings; folders are read in name order
@@ -254,12 +254,12 @@ def test_a_folder_of_awkward_inputs_gives_each_file_its_one_outcome(library: Lib
     assert "too large" in skipped["too-huge.txt"]
     assert "cannot read" in skipped["unreadable.txt"]
     assert "unsupported" in skipped["photo.png"]
-    legacy = library.article(outcomes["legacy-vietnamese.txt"].id or 0)
+    legacy = library.articles.get(outcomes["legacy-vietnamese.txt"].id or 0)
     assert (legacy.summary.title, legacy.summary.agency, legacy.summary.place, legacy.encoding) == (
         "Đà Nẵng mở đường bay mới",
         "VNA",
         "Đà Nẵng",
         "cp1258",
     )
-    assert [hit.id for hit in library.search("Nguyễn Phú Trọng").hits] == [outcomes["nfd.txt"].id]
-    assert library.check().ok
+    assert [hit.id for hit in library.search.find("Nguyễn Phú Trọng").hits] == [outcomes["nfd.txt"].id]
+    assert library.check.run().ok

@@ -18,6 +18,7 @@ from desktop.core.text import fold
 from desktop.index.analysis import analyse, exact_form
 from desktop.index.query import Leaf
 from desktop.library import Library
+from desktop.library.search import facet_labels
 from tests.conftest import SAMPLE_DIR
 
 # key -> (title, text); written in the sample's styles, each to pin down one behaviour
@@ -55,7 +56,7 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Library, 
     (folder / "feed.jsonl").write_text("\n".join(json.dumps(record, ensure_ascii=False) for record in JSONL), encoding="utf-8")
     with Library.open(tmp_path_factory.mktemp("search") / "archive") as library:
         ids: dict[str, int] = {}
-        for outcome in library.import_paths([SAMPLE_DIR, folder]).outcomes:
+        for outcome in library.imports.paths([SAMPLE_DIR, folder]).outcomes:
             assert outcome.outcome == "imported", outcome
             assert outcome.id is not None
             name = Path(outcome.path.split(":")[0]).name
@@ -65,10 +66,10 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Library, 
                 ids["seed" + name[:3]] = outcome.id
             else:
                 ids[Path(name).stem] = outcome.id
-        library.add_note(ids["old"], "Check the draft figures with the port authority.")
-        text = library.article(ids["month"]).text
+        library.notes.add(ids["old"], "Check the draft figures with the port authority.")
+        text = library.articles.get(ids["month"]).text
         start = text.index("Budget talks")
-        library.annotate(
+        library.annotations.add(
             ids["month"], start, start + len("Budget talks"), note="compare with the ministry's release", tags=["Finance/Budget"]
         )
         yield library, ids
@@ -126,13 +127,13 @@ CASES: list[tuple[str, set[str], set[str]]] = [
 
 
 def find(library: Library, query: str) -> set[int]:
-    return {hit.id for hit in library.search(query, limit=100).hits}
+    return {hit.id for hit in library.search.find(query, limit=100).hits}
 
 
 @pytest.mark.parametrize(("query", "must", "must_not"), CASES, ids=[case[0] for case in CASES])
 def test_query_finds_and_leaves_out(corpus: tuple[Library, dict[str, int]], query: str, must: set[str], must_not: set[str]) -> None:
     library, ids = corpus
-    result = library.search(query, limit=100)
+    result = library.search.find(query, limit=100)
     assert result.explanation is None
     found = {hit.id for hit in result.hits}
     assert {ids[key] for key in must} <= found
@@ -141,86 +142,86 @@ def test_query_finds_and_leaves_out(corpus: tuple[Library, dict[str, int]], quer
 
 def test_a_phrase_lights_up_as_a_phrase_and_not_its_loose_words(corpus: tuple[Library, dict[str, int]]) -> None:
     library, ids = corpus
-    (hit,) = library.search('"rice exports"').hits
+    (hit,) = library.search.find('"rice exports"').hits
     assert "<mark>Rice exports</mark>" in hit.snippet
-    assert library.hit_spans(ids["apart"], '"rice exports"') == []
+    assert library.search.hit_spans(ids["apart"], '"rice exports"') == []
 
 
 def test_a_variant_lights_the_words_as_written(corpus: tuple[Library, dict[str, int]]) -> None:
     library, ids = corpus
-    text = library.article(ids["viet_two"]).text
-    spans = library.hit_spans(ids["viet_two"], "Vietnam")
+    text = library.articles.get(ids["viet_two"]).text
+    spans = library.search.hit_spans(ids["viet_two"], "Vietnam")
     assert [text[s:e] for s, e in spans] == ["Viet Nam"]
-    nfd_text = library.article(ids["nfd"]).text
-    assert [nfd_text[s:e] for s, e in library.hit_spans(ids["nfd"], '"nguyen van an"')] == ["Nguyễn Văn Ân"]
+    nfd_text = library.articles.get(ids["nfd"]).text
+    assert [nfd_text[s:e] for s, e in library.search.hit_spans(ids["nfd"], '"nguyen van an"')] == ["Nguyễn Văn Ân"]
 
 
 def test_a_stemmed_hit_lights_the_whole_word(corpus: tuple[Library, dict[str, int]]) -> None:
     library, ids = corpus
-    text = library.article(ids["stems"]).text
-    assert [text[s:e] for s, e in library.hit_spans(ids["stems"], "delegation")] == ["delegations"]
+    text = library.articles.get(ids["stems"]).text
+    assert [text[s:e] for s, e in library.search.hit_spans(ids["stems"], "delegation")] == ["delegations"]
 
 
 def test_results_say_where_they_matched(corpus: tuple[Library, dict[str, int]]) -> None:
     library, ids = corpus
-    by_id = {hit.id: hit for hit in library.search("draft OR diplomacy OR ministry OR solar", limit=50).hits}
+    by_id = {hit.id: hit for hit in library.search.find("draft OR diplomacy OR ministry OR solar", limit=50).hits}
     assert by_id[ids["old"]].matched_in == ("note",)
     assert by_id[ids["tagged"]].matched_in == ("tag",)
     assert by_id[ids["month"]].matched_in == ("annotation",)
     assert by_id[ids["recent"]].matched_in[0] == "title"  # the headline is also the first line of the text
-    assert library.search("agency:VOV").hits[0].matched_in == ("agency",)
+    assert library.search.find("agency:VOV").hits[0].matched_in == ("agency",)
 
 
 def test_sorting(corpus: tuple[Library, dict[str, int]]) -> None:
     library, ids = corpus
     query = "date:2012..2030"
-    oldest = [hit.id for hit in library.search(query, sort="date").hits]
-    newest = [hit.id for hit in library.search(query, sort="-date").hits]
+    oldest = [hit.id for hit in library.search.find(query, sort="date").hits]
+    newest = [hit.id for hit in library.search.find(query, sort="-date").hits]
     assert oldest[0] == ids["old"]
     assert newest[0] == ids["seed003"]
     assert newest == list(reversed(oldest))
-    titles = [hit.title for hit in library.search("*", sort="title", limit=100).hits]
+    titles = [hit.title for hit in library.search.find("*", sort="title", limit=100).hits]
     assert titles == sorted(titles, key=lambda title: fold(title))
     with pytest.raises(KnownError):
-        library.search("rice", sort="size")
+        library.search.find("rice", sort="size")
 
 
 def test_undated_articles_come_last_either_way(corpus: tuple[Library, dict[str, int]]) -> None:
     library, _ids = corpus
     for order in ("date", "-date"):
-        hits = library.search("*", sort=order, limit=100).hits
-        dated = [library.article(hit.id).summary.date is not None for hit in hits]
+        hits = library.search.find("*", sort=order, limit=100).hits
+        dated = [library.articles.get(hit.id).summary.date is not None for hit in hits]
         assert dated == sorted(dated, reverse=True)
 
 
 def test_facets_count_the_whole_result_set_and_narrow_by_a_clause(corpus: tuple[Library, dict[str, int]]) -> None:
     library, ids = corpus
-    result = library.search("*", limit=3, facets=True)
+    result = library.search.find("*", limit=3, facets=True)
     agencies = dict(result.facets["agency"])
     assert agencies["VNA"] >= 4
     assert dict(result.facets["year"])["2016"] == 2
     tags = dict(result.facets["tag"])
     assert tags["Party/Diplomacy/US"] == 1
     assert tags["Party"] == 1
-    narrowed = library.search("* " + facet_clause("agency", "VOV"), limit=100)
+    narrowed = library.search.find("* " + facet_clause("agency", "VOV"), limit=100)
     assert {hit.id for hit in narrowed.hits} == {ids["old"], ids["seed001"]}
-    assert {hit.id for hit in library.search(facet_clause("year", "2016"), limit=100).hits} == {ids["tagged"], ids["month"]}
-    assert {hit.id for hit in library.search(facet_clause("tag", "Party/Diplomacy"), limit=100).hits} == {ids["tagged"]}
+    assert {hit.id for hit in library.search.find(facet_clause("year", "2016"), limit=100).hits} == {ids["tagged"], ids["month"]}
+    assert {hit.id for hit in library.search.find(facet_clause("tag", "Party/Diplomacy"), limit=100).hits} == {ids["tagged"]}
 
 
 def test_saved_searches(corpus: tuple[Library, dict[str, int]]) -> None:
     library, ids = corpus
-    library.save_search("Ports", "harbour OR port")
-    library.save_search("Ports", "harbour")
-    assert library.saved_searches() == [("Ports", "harbour")]
-    library.rename_saved_search("Ports", "Harbours")
-    assert {hit.id for hit in library.search(library.saved_query("Harbours")).hits} == {ids["old"]}
+    library.vocabulary.save_search("Ports", "harbour OR port")
+    library.vocabulary.save_search("Ports", "harbour")
+    assert library.vocabulary.saved_searches() == [("Ports", "harbour")]
+    library.vocabulary.rename_saved_search("Ports", "Harbours")
+    assert {hit.id for hit in library.search.find(library.vocabulary.saved_query("Harbours")).hits} == {ids["old"]}
     with pytest.raises(KnownError):
-        library.rename_saved_search("nothing", "x")
-    library.delete_saved_search("Harbours")
-    assert library.saved_searches() == []
+        library.vocabulary.rename_saved_search("nothing", "x")
+    library.vocabulary.delete_saved_search("Harbours")
+    assert library.vocabulary.saved_searches() == []
     with pytest.raises(KnownError):
-        library.saved_query("Harbours")
+        library.vocabulary.saved_query("Harbours")
 
 
 def test_more_like_this_leaves_out_the_cluster(library: Library, tmp_path: Path) -> None:
@@ -236,11 +237,11 @@ def test_more_like_this_leaves_out_the_cluster(library: Library, tmp_path: Path)
         "Dykes and pumps\n\nRiver dykes and pumping stations protect rice farming from floods.\n", encoding="utf-8"
     )
     (folder / "d.txt").write_text("Football\n\nThe national team won the final.\n", encoding="utf-8")
-    a, b, c, d = (o.id for o in library.import_paths([folder]).outcomes)
+    a, b, c, d = (o.id for o in library.imports.paths([folder]).outcomes)
     assert a is not None
     assert b is not None
-    assert library.article(a).cluster == (a, b)
-    similar = [hit.id for hit in library.similar(a)]
+    assert library.articles.get(a).cluster == (a, b)
+    similar = [hit.id for hit in library.search.similar(a)]
     assert similar[0] == c
     assert a not in similar
     assert b not in similar
@@ -251,16 +252,16 @@ def test_variants_can_be_edited(library: Library, tmp_path: Path) -> None:
     folder = tmp_path / "in"
     folder.mkdir()
     (folder / "a.txt").write_text("Ferry\n\nThe Cat Ba ferry resumed.\n", encoding="utf-8")
-    library.import_paths([folder])
-    assert library.search("Catba").hits == ()
-    assert library.add_variants(["Cat Ba", "Catba"]) == ["Cat Ba", "Catba"]
-    assert len(library.search("Catba").hits) == 1
-    assert library.add_variants(["Cát Bà", "Catba"]) == ["Cat Ba", "Catba", "Cát Bà"]
-    library.remove_variant("Catba")
-    assert library.search("Catba").hits == ()
+    library.imports.paths([folder])
+    assert library.search.find("Catba").hits == ()
+    assert library.vocabulary.add_variants(["Cat Ba", "Catba"]) == ["Cat Ba", "Catba"]
+    assert len(library.search.find("Catba").hits) == 1
+    assert library.vocabulary.add_variants(["Cát Bà", "Catba"]) == ["Cat Ba", "Catba", "Cát Bà"]
+    library.vocabulary.remove_variant("Catba")
+    assert library.search.find("Catba").hits == ()
     with pytest.raises(KnownError):
-        library.remove_variant("Catba")
-    assert any("Viet Nam" in group for group in library.variant_groups())
+        library.vocabulary.remove_variant("Catba")
+    assert any("Viet Nam" in group for group in library.vocabulary.variant_groups())
 
 
 def _leaf_matches(words: list[str], leaf: Leaf) -> bool:
@@ -294,11 +295,11 @@ def _leaf_matches(words: list[str], leaf: Leaf) -> bool:
 )
 def test_every_highlight_is_a_query_word_or_phrase(corpus: tuple[Library, dict[str, int]], query: str) -> None:
     library, _ids = corpus
-    leaves = [leaf for leaf in library.parse(query).positive_leaves() if isinstance(leaf, Leaf)]
-    result = library.search(query, limit=100, spans=True)
+    leaves = [leaf for leaf in library.search.parse(query).positive_leaves() if isinstance(leaf, Leaf)]
+    result = library.search.find(query, limit=100, spans=True)
     assert result.hits
     for hit in result.hits:
-        text = library.article(hit.id).text
+        text = library.articles.get(hit.id).text
         assert hit.spans is not None
         for start, end in hit.spans:
             words = [token_text for token_text in (text[first + start : last + start] for _term, first, last in analyse(text[start:end]))]
@@ -309,7 +310,7 @@ def test_every_highlight_is_a_query_word_or_phrase(corpus: tuple[Library, dict[s
 @given(query=st.text(max_size=60))
 def test_any_text_typed_as_a_query_gives_results_or_one_line(corpus: tuple[Library, dict[str, int]], query: str) -> None:
     library, _ids = corpus
-    result = library.search(query, limit=5)
+    result = library.search.find(query, limit=5)
     assert result.hits or result.explanation is None or "\n" not in result.explanation
     if result.explanation is not None:
         assert "\n" not in result.explanation
@@ -323,18 +324,18 @@ def test_any_text_typed_as_a_query_gives_results_or_one_line(corpus: tuple[Libra
 )
 def test_operator_soup_never_raises(corpus: tuple[Library, dict[str, int]], words: list[str]) -> None:
     library, _ids = corpus
-    library.search(" ".join(words), limit=5)
-    library.search("".join(words), limit=5)
+    library.search.find(" ".join(words), limit=5)
+    library.search.find("".join(words), limit=5)
 
 
 @pytest.mark.parametrize("query", ["the", "party", '"the party"', "port OR harbour", "Nguyen Phu Trong", "delegation visit"])
 def test_facets_counted_the_quick_way_are_the_index_s_own(corpus: tuple[Library, dict[str, int]], query: str) -> None:
     library, _ids = corpus
-    quick = library.facets(query)
-    parsed = library.parse(query)
-    assert library._index.matching_ids(parsed) is not None, "this query should take the quick way"
-    counted = library._index.search(parsed, limit=1, facets=True).facets
-    with library._read() as session:
-        slow = library._facet_labels(session, counted)
+    quick = library.search.facets(query)
+    parsed = library.search.parse(query)
+    assert library.index.article_index.matching_ids(parsed) is not None, "this query should take the quick way"
+    counted = library.index.article_index.search(parsed, limit=1, facets=True).facets
+    with library._uow.read() as session:
+        slow = facet_labels(session, counted)
     assert quick == slow
-    assert any(quick.values()) or not library.search(query).hits
+    assert any(quick.values()) or not library.search.find(query).hits

@@ -26,12 +26,12 @@ def examples() -> list[tuple[str, str, str]]:
 @pytest.fixture(scope="module")
 def sample_archive(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Library]:
     with Library.open(tmp_path_factory.mktemp("docs") / "archive") as library:
-        library.import_paths([SAMPLE_DIR])
+        library.imports.paths([SAMPLE_DIR])
         yield library
 
 
 def sample_number(library: Library, article_id: int) -> str:
-    return Path(library.article(article_id).source).name[:3]
+    return Path(library.articles.get(article_id).source).name[:3]
 
 
 def test_the_doc_has_examples() -> None:
@@ -40,7 +40,7 @@ def test_the_doc_has_examples() -> None:
 
 @pytest.mark.parametrize(("query", "middle", "finds"), examples())
 def test_doc_example(sample_archive: Library, query: str, middle: str, finds: str) -> None:
-    result = sample_archive.search(query, limit=50)
+    result = sample_archive.search.find(query, limit=50)
     found = sorted(sample_number(sample_archive, hit.id) for hit in result.hits)
     assert found == ([] if finds == "none" else finds.split())
     if middle.startswith("Searched for"):

@@ -21,12 +21,14 @@ from whoosh.reading import SegmentReader
 from whoosh.searching import Searcher
 
 from desktop.core.errors import IndexDamagedError, IndexUnavailableError, KnownError
+from desktop.core.facets import FACETS
 from desktop.core.models import ArticleText
 from desktop.core.text import fold
 from desktop.index.analysis import COMMON_STEMS, FOLDED_PREFIX
 from desktop.index.fastscore import BlockScorer, quick
-from desktop.index.query import Leaf, ParsedQuery, compile_query
+from desktop.index.query import Leaf, ParsedQuery
 from desktop.index.schema import SCHEMA_VERSION, build_schema, document
+from desktop.index.whoosh_query import compile_query
 
 META_FILE = "archive-index.json"
 INDEX_NAME = "MAIN"
@@ -351,10 +353,8 @@ class ArticleIndex:
             options["sortedby"] = sorting.FieldFacet(column, reverse=reverse)
         if facets:
             options["groupedby"] = {
-                "agency": sorting.FieldFacet("agency", maptype=sorting.Count),
-                "year": sorting.FieldFacet("year", maptype=sorting.Count),
-                "cluster": sorting.FieldFacet("cluster", maptype=sorting.Count),
-                "tag": sorting.FieldFacet("tag", allow_overlap=True, maptype=sorting.Count),
+                facet.name: sorting.FieldFacet(facet.index_field, allow_overlap=facet.multi_valued, maptype=sorting.Count)
+                for facet in FACETS
             }
         query = compile_query(parsed.tree)
         scorer = self.block_scorer if order is None and not facets and quick(query) else None
@@ -366,10 +366,10 @@ class ArticleIndex:
         hits = tuple(RawHit(int(hit["id"]), _score(hit.score)) for hit in results)
         counts: dict[str, list[tuple[str, int]]] = {}
         if facets:
-            for name in ("agency", "year", "cluster", "tag"):
-                groups = results.groups(name)
-                pairs = [(_text(value), int(count)) for value, count in groups.items() if _facet_value_known(name, value)]
-                counts[name] = sorted(pairs, key=lambda pair: (-pair[1], pair[0]))
+            for facet in FACETS:
+                groups = results.groups(facet.name)
+                pairs = [(_text(value), int(count)) for value, count in groups.items() if _facet_value_known(value)]
+                counts[facet.name] = sorted(pairs, key=lambda pair: (-pair[1], pair[0]))
         return RawResults(hits=hits, total=results.estimated_length(), facets=counts, expansions=self._expansions(parsed))
 
     def matching_ids(self, parsed: ParsedQuery) -> list[int] | None:
@@ -403,10 +403,10 @@ class ArticleIndex:
         return [RawHit(int(hit["id"]), _score(hit.score)) for hit in results]
 
 
-def _facet_value_known(facet: str, value: object) -> bool:
+def _facet_value_known(value: object) -> bool:
     """Leave out the placeholders of articles with no value (no cluster, no year: Whoosh's largest number)."""
-    if facet == "year":
-        return isinstance(value, int) and 0 < value < 10_000
+    if isinstance(value, int):  # a numeric column (the year): its placeholder is out of range
+        return 0 < value < 10_000
     return value not in (None, "", b"")
 
 

@@ -7,10 +7,10 @@ import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from re import Match
 
-from desktop.core.models import Span
+from desktop.core.models import ArticleText, Span
 from desktop.core.text import fold, visible_text
 from desktop.index.analysis import WORD, WORD_CHARS, Forms, exact_form, forms
-from desktop.index.query import Leaf, ParsedQuery, stems
+from desktop.index.query import FieldValue, Leaf, ParsedQuery, stems
 
 SNIPPET_CHARS = 200
 Spans = list[tuple[int, int]]
@@ -176,3 +176,30 @@ def snippet(text: str, boilerplate: Sequence[Span], spans: Sequence[tuple[int, i
     if end < len(shown.rstrip()):
         parts.append("…")
     return " ".join("".join(parts).split())
+
+
+def matched_in(
+    text: ArticleText, parsed: ParsedQuery, body_spans: Sequence[tuple[int, int]], expansions: Mapping[Leaf, frozenset[str]]
+) -> tuple[str, ...]:
+    """Where a result matched: text, title, note, annotation, tag, place, agency."""
+    found: list[str] = []
+    if query_spans(text.title, parsed, "title", expansions=expansions):
+        found.append("title")
+    if body_spans:
+        found.append("text")
+    for name, field, value in (
+        ("note", "note", "\n".join(text.notes)),
+        ("annotation", "annotation", "\n".join(text.annotations)),
+        ("tag", "tagwords", "\n".join(tag.replace("/", " ") for tag in text.tags)),
+        ("place", "place", text.place or ""),
+    ):
+        if query_spans(value, parsed, field, expansions=expansions):
+            found.append(name)
+    for leaf in parsed.positive_leaves():
+        if isinstance(leaf, FieldValue) and leaf.field in ("agency", "tag") and leaf.field not in found:
+            found.append(leaf.field)
+    if text.agency and "agency" not in found:
+        agency = fold(text.agency)
+        if any(isinstance(leaf, Leaf) and leaf.field is None and fold(" ".join(leaf.words)) == agency for leaf in parsed.positive_leaves()):
+            found.append("agency")
+    return tuple(found)

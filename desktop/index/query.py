@@ -1,4 +1,4 @@
-"""The query language: the search box's text to a tree, name variants expanded, compiled to Whoosh.
+"""The query language: the search box's text to a tree, name variants expanded (``whoosh_query`` compiles it).
 
 A query that cannot be parsed raises :class:`QuerySyntaxError`; :func:`parse_query` then falls back to
 a plain search for its words and says so in one line.
@@ -11,16 +11,12 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-from whoosh import query as wq
-
+from desktop.core.models import MetaAll, MetaAny, MetaClause, MetaFilter, MetaNot
 from desktop.core.text import fold
-from desktop.index.analysis import FOLDED_PREFIX, WORD, analyse, exact_form
-from desktop.index.phrase import ExactPhrase
+from desktop.index.analysis import WORD, analyse
 
 LeafKind = Literal["term", "phrase", "exact", "wildcard", "fuzzy"]
 
-#: The index field of a query field where they differ: ``text:`` searches everything the article says.
-INDEX_FIELDS = {"body": "text"}
 FIELD_ALIASES = {
     "title": "title",
     "text": "body",
@@ -430,69 +426,29 @@ def parse_query(text: str, variants: VariantTable) -> ParsedQuery:
         return ParsedQuery(fallback, f"Searched for the words {' '.join(words)} ({exc}).")
 
 
-# Compiling to Whoosh --------------------------------------------------------------------------------
-
-
 def stems(words: Sequence[str]) -> list[str]:
     """The index terms of ``words``: folded and stemmed, as the analyzer makes them."""
     return [term for word in words for term, _start, _end in analyse(word)]
 
 
-def _wildcard_pattern(pattern: str) -> str:
-    return "".join(ch if ch in "*?" else fold(ch) for ch in pattern)
+# As a metadata filter -------------------------------------------------------------------------------
 
 
-def _wildcard(pattern: str) -> wq.Query:
-    if pattern.endswith("*") and not any(ch in "*?" for ch in pattern[:-1]):
-        return wq.Prefix("words", pattern[:-1])
-    return wq.Wildcard("words", pattern)
-
-
-def _compile_leaf(leaf: Leaf) -> wq.Query:
-    # ``words`` holds each word as written (lower-case) and, when folding changes it, folded after "~"
-    if leaf.kind == "exact":
-        return wq.Term("words", exact_form(leaf.words[0]))
-    if leaf.kind == "wildcard":
-        pattern = _wildcard_pattern(leaf.words[0])
-        return wq.Or([_wildcard(pattern), _wildcard(FOLDED_PREFIX + pattern)])
-    if leaf.kind == "fuzzy":
-        word = fold(leaf.words[0])
-        return wq.Or(
-            [
-                wq.FuzzyTerm("words", word, maxdist=leaf.distance, prefixlength=1),
-                wq.FuzzyTerm("words", FOLDED_PREFIX + word, maxdist=leaf.distance, prefixlength=2),
-            ]
-        )
-    terms = stems(leaf.words)
-    if not terms:
-        return wq.NullQuery
-    field_name = INDEX_FIELDS.get(leaf.field, leaf.field) if leaf.field else "text"
-    if len(terms) == 1:
-        return wq.Term(field_name, terms[0])
-    return ExactPhrase(field_name, terms)
-
-
-def compile_query(node: Node) -> wq.Query:
-    """The Whoosh query for a tree."""
-    if isinstance(node, Leaf):
-        return _compile_leaf(node)
+def meta_filter(node: Node) -> MetaFilter | None:
+    """The query as a metadata filter SQL can answer, or None when it needs the index (it has words)."""
     if isinstance(node, FieldValue):
-        return wq.Term(node.field, node.value)
+        return MetaClause(node.field, (node.value,))  # type: ignore[arg-type]
     if isinstance(node, DateRange):
-        return wq.TermRange("date", node.low, node.high)
+        return MetaClause("date", (node.low or "", node.high or ""))
     if isinstance(node, Everything):
-        return wq.Every()
-    if isinstance(node, AnyOf):
-        return wq.Or([compile_query(child) for child in node.children])
+        return MetaClause("all", ())
     if isinstance(node, NoneOf):
-        return wq.And([wq.Every(), wq.Not(compile_query(node.child))])
-    children = [compile_query(child) for child in node.children]
-    positives = [child for child in children if not _is_negation(child)]
-    negatives = [child for child in children if _is_negation(child)]
-    if not positives:
-        return wq.And(children)
-    return wq.And(positives + [child.subqueries[1] for child in negatives])
-
-
-def _is_negation(query: wq.Query) -> bool:
-    return isinstance(query, wq.And) and len(query.subqueries) == 2 and isinstance(query.subqueries[1], wq.Not)
+        inner = meta_filter(node.child)
+        return MetaNot(inner) if inner is not None else None
+    if isinstance(node, AllOf | AnyOf):
+        children = [meta_filter(child) for child in node.children]
+        if any(child is None for child in children):
+            return None
+        kept = tuple(child for child in children if child is not None)
+        return MetaAll(kept) if isinstance(node, AllOf) else MetaAny(kept)
+    return None

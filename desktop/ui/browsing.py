@@ -128,7 +128,7 @@ class Browser(QObject):
         def view(library: Library, _context: Context) -> tuple[Browse, int] | None:
             if generation != self.view_generation:
                 return None  # typed on since: skip the stale ask (the runner is serial, it would delay the new one)
-            return library.browse(query, sort=sort, descending=descending), library.count()
+            return library.search.browse(query, sort=sort, descending=descending), library.articles.count()
 
         (
             self._ops.op(view)
@@ -144,8 +144,8 @@ class Browser(QObject):
                 if generation != self.view_generation:
                     self.facets_stale = True
                     return None
-                colours = {tag.name: tag.color for tag in library.tags() if tag.color}
-                return library.facets(query), colours
+                colours = {tag.name: tag.color for tag in library.tags.all() if tag.color}
+                return library.search.facets(query), colours
 
             self._ops.op(facets).success(lambda counts: self._show_facets(generation, counts)).silent().count()
 
@@ -181,7 +181,7 @@ class Browser(QObject):
         else:
             self.reader.clear()
         self.view_updated.emit()
-        self._ops.op(lambda library, _context: library.warm()).silent().count()
+        self._ops.op(lambda library, _context: library.search.warm()).silent().count()
 
     def _view_failed(self, generation: int, message: str) -> None:
         if generation != self.view_generation:
@@ -189,14 +189,14 @@ class Browser(QObject):
         self.search.explain(message)
         self.view_updated.emit()
         library = self._ops.library
-        if library is not None and library.index_damaged and not library.read_only:
+        if library is not None and library.index.damaged and not library.read_only:
             self.index_damaged.emit()
 
     def request_page(self, ids: list[int], page: int, generation: int) -> None:
         """The model asks for the rows of one page (the answer is dropped if the table moved on)."""
         query = self.model.query
         (
-            self._ops.op(lambda library, _context: library.rows(ids, query))
+            self._ops.op(lambda library, _context: library.search.rows(ids, query))
             .success(lambda rows: self._rows_arrived(generation, page, rows))
             .known_error(lambda _message: None)
             .read()
@@ -218,10 +218,10 @@ class Browser(QObject):
         generation = self.article_generation
 
         def read(library: Library, _context: Context) -> ArticleView:
-            article = library.article(article_id)
-            original = library.original_text(article_id)
-            hits = library.hit_spans(article_id, query) if query and library.index_ready else []
-            return article, original, hits, library.annotations(article_id), library.notes(article_id)
+            article = library.articles.get(article_id)
+            original = library.articles.original_text(article_id)
+            hits = library.search.hit_spans(article_id, query) if query and library.index.ready else []
+            return article, original, hits, library.annotations.of(article_id), library.notes.of(article_id)
 
         self._ops.op(read).success(lambda result: self._show_article(generation, result)).known_error(self.reader.clear).read()
 

@@ -48,7 +48,7 @@ class EditFlow(QObject):
         title = tr("Note on “{title}”:").format(title=article.summary.title)
         body, ok = QInputDialog.getMultiLineText(self._parent, tr("Add a note"), literal(title))
         if ok and body.strip():
-            self._ops.edit(lambda library: library.add_note(article.id, body))
+            self._ops.edit(lambda library: library.notes.add(article.id, body))
 
     def annotate_selection(self) -> None:
         article = self._reader.article
@@ -61,7 +61,7 @@ class EditFlow(QObject):
             return
         note, tags = note_and_tags(text)
         start, end = passage
-        self._ops.edit(lambda library: library.annotate(article.id, start, end, note=note, tags=tags))
+        self._ops.edit(lambda library: library.annotations.add(article.id, start, end, note=note, tags=tags))
 
     def edit_text(self) -> None:
         article = self._reader.article
@@ -71,7 +71,7 @@ class EditFlow(QObject):
         if dialog.exec():
             new_text = dialog.text()
             if new_text != article.text:
-                self._ops.edit(lambda library: library.edit_text(article.id, new_text))
+                self._ops.edit(lambda library: library.articles.edit_text(article.id, new_text))
 
     def edit_details(self) -> None:
         article = self._reader.article
@@ -80,7 +80,7 @@ class EditFlow(QObject):
         dialog = DetailsDialog(article.summary, self._parent)
         if dialog.exec():
             values = dialog.values()
-            self._ops.edit(lambda library: library.edit_details(article.id, **values))
+            self._ops.edit(lambda library: library.articles.edit_details(article.id, **values))
 
     def edit_note(self, note_id: int) -> None:
         note = next((n for n in self._reader.notes if n.id == note_id), None)
@@ -88,7 +88,7 @@ class EditFlow(QObject):
             return
         body, ok = QInputDialog.getMultiLineText(self._parent, tr("Edit note"), tr("Note (empty it to delete the note):"), note.body)
         if ok:
-            self._ops.edit(lambda library: library.edit_note(note_id, body) if body.strip() else library.delete_note(note_id))
+            self._ops.edit(lambda library: library.notes.edit(note_id, body) if body.strip() else library.notes.delete(note_id))
 
     def edit_annotation(self, annotation_id: int) -> None:
         record = next((a for a in self._reader.annotations if a.id == annotation_id), None)
@@ -99,26 +99,26 @@ class EditFlow(QObject):
         text, ok = QInputDialog.getMultiLineText(self._parent, tr("Edit annotation"), literal(prompt), current)
         if ok:
             note, tags = note_and_tags(text)
-            self._ops.edit(lambda library: library.edit_annotation(annotation_id, note=note, tags=tags))
+            self._ops.edit(lambda library: library.annotations.edit(annotation_id, note=note, tags=tags))
 
     def delete_from_reader(self, kind: str, item_id: int) -> None:
         if kind == "note":
-            self._ops.edit(lambda library: library.delete_note(item_id))
+            self._ops.edit(lambda library: library.notes.delete(item_id))
         else:
-            self._ops.edit(lambda library: library.delete_annotation(item_id))
+            self._ops.edit(lambda library: library.annotations.delete(item_id))
 
     # the trash -------------------------------------------------------------------------------------
     def trash_selected(self) -> None:
         ids = self._table.selected_ids()
         if ids:
-            self._ops.edit(lambda library: library.trash(ids))
+            self._ops.edit(lambda library: library.articles.trash(ids))
 
     def show_trash(self) -> None:
-        self._ops.op(lambda library, _context: library.trashed()).success(self._trash_listed).read()
+        self._ops.op(lambda library, _context: library.articles.trashed()).success(self._trash_listed).read()
 
     def _trash_listed(self, articles: list[ArticleSummary]) -> None:
         dialog = TrashDialog(articles, self._parent)
-        dialog.restore_requested.connect(lambda ids: self._ops.edit(lambda library: library.restore(ids)))
+        dialog.restore_requested.connect(lambda ids: self._ops.edit(lambda library: library.articles.restore(ids)))
         dialog.empty_requested.connect(self._empty_trash)
         dialog.show()
         self.trash_dialog = dialog
@@ -130,6 +130,6 @@ class EditFlow(QObject):
         if answer == QMessageBox.StandardButton.Yes:
 
             def empty(library: Library, _context: Context) -> None:
-                library.empty_trash()
+                library.articles.empty_trash()
 
             self._ops.op(empty).changes().write()

@@ -53,9 +53,9 @@ def export_scopes(query: str, selected: list[int], saved: list[tuple[str, str]])
 def write_export(library: Library, choice: ExportChoice, target: Path) -> str:
     """Write the export (in a worker) and say what was written, with any warning about cells Excel would cut."""
     if choice.per == "json":
-        count = library.export_json(target)
+        count = library.exports.json(target)
         return tr("{n} articles exported to {path}").format(n=count, path=target)
-    report = library.export_csv(target, per=choice.per, scope=choice.scope, columns=choice.columns or None, bom=choice.bom)
+    report = library.exports.csv(target, per=choice.per, scope=choice.scope, columns=choice.columns or None, bom=choice.bom)
     return "\n".join([tr("{n} rows exported to {path}").format(n=report.rows, path=target), *report.warnings()])
 
 
@@ -116,7 +116,7 @@ class ExportFlow(QObject):
             return
 
         def preview(library: Library, _context: Context) -> str:
-            return library.csv_preview(per=choice.per, scope=choice.scope, columns=choice.columns or None)
+            return library.exports.csv_preview(per=choice.per, scope=choice.scope, columns=choice.columns or None)
 
         self._ops.op(preview).success(dialog.show_preview).known_error(lambda message: dialog.show_preview(message.splitlines()[-1])).read()
 

@@ -78,7 +78,7 @@ class ImportFlow(QObject):
         wanted = list(paths)
 
         def work(library: Library, context: Context) -> ImportReport:
-            return library.import_paths(wanted, progress=context.progress, cancelled=context.is_cancelled, index_every=WINDOW_INDEX_EVERY)
+            return library.imports.paths(wanted, progress=context.progress, cancelled=context.is_cancelled, index_every=WINDOW_INDEX_EVERY)
 
         self._status.show_progress(tr("Importing"), cancellable=True)
         self.task = (

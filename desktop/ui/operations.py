@@ -2,8 +2,8 @@
 
 Each flow says what to do and what to show after (like Anki's ``CollectionOp(parent, op).success(...)``)::
 
-    ops.op(lambda library, context: library.trashed()).success(show_trash).read()
-    ops.edit(lambda library: library.trash(ids))  # written, pushed on the undo stack, then ``changed``
+    ops.op(lambda library, context: library.articles.trashed()).success(show_trash).read()
+    ops.edit(lambda library: library.articles.trash(ids))  # written, pushed on the undo stack, then ``changed``
 
 A ``KnownError`` is shown as its plain message (or handed to ``known_error``); anything else is a bug: the
 crash dialog, with the traceback written to the log. Views refresh on ``changed``, never by being called.
@@ -74,7 +74,7 @@ class Operations(QObject):
         """Undo (``backwards``) or redo an edit already in the journal."""
 
         def work(library: Library, _context: Context) -> None:
-            (library.undo if backwards else library.redo)(edit)
+            (library.edits.undo if backwards else library.edits.redo)(edit)
 
         self.op(work).changes().write()
 

@@ -112,7 +112,7 @@ class SearchBar(QWidget):
 
     # saved searches --------------------------------------------------------------------------------
     def reload_saved(self) -> None:
-        self._ops.op(lambda library, _context: library.saved_searches()).success(self._saved_listed).read()
+        self._ops.op(lambda library, _context: library.vocabulary.saved_searches()).success(self._saved_listed).read()
 
     def _saved_listed(self, saved: list[tuple[str, str]]) -> None:
         self.saved_names = saved
@@ -127,6 +127,6 @@ class SearchBar(QWidget):
         if ok and name.strip():
 
             def save(library: Library, _context: Context) -> None:
-                library.save_search(name, query)
+                library.vocabulary.save_search(name, query)
 
             self._ops.op(save).success(lambda _value: self.reload_saved()).write()

@@ -53,7 +53,7 @@ class ArchiveSession(QObject):
 
         def work(context: Context) -> Library:
             library = Library.open(damaged.root, restore=damaged.backup, progress=context.progress, prepare_index=False)
-            library.write_index_in_child_process()
+            library.index.write_in_child_process()
             return library
 
         self._opening(work)
@@ -88,7 +88,7 @@ class ArchiveSession(QObject):
         if self._prepare_index:
             self._status.show_progress(tr("Preparing the search index"))
             (
-                self._ops.op(lambda library, context: library.prepare_index(context.progress))
+                self._ops.op(lambda library, context: library.index.prepare(context.progress))
                 .progress(self._status.report)
                 .always(self._status.hide_progress)
                 .success(self._index_ready)
@@ -132,7 +132,7 @@ class ArchiveSession(QObject):
         self.rebuilding_index = True
         self._status.show_progress(tr("Rebuilding the search index"))
         (
-            self._ops.op(lambda library, context: library.reindex(context.progress))
+            self._ops.op(lambda library, context: library.index.reindex(context.progress))
             .progress(self._status.report)
             .always(finished)
             .success(done)
@@ -149,7 +149,7 @@ class ArchiveSession(QObject):
         self.rebuild_index()
 
     def daily_backup(self) -> None:
-        self._ops.op(lambda library, _context: library.daily_backup()).write()
+        self._ops.op(lambda library, _context: library.backups.daily()).write()
 
     def stop(self) -> None:
         self.backup_timer.stop()

@@ -38,7 +38,7 @@ class TagFlow(QObject):
             self._parent, tr("Tag articles"), tr("Tag for {n} articles (Parent/Child makes a hierarchy):").format(n=len(ids))
         )
         if ok and name.strip():
-            self._ops.edit(lambda library: library.tag(ids, add=[name]))
+            self._ops.edit(lambda library: library.tags.change(ids, add=[name]))
 
     def untag_selected(self) -> None:
         ids = self._table.selected_ids()
@@ -46,18 +46,18 @@ class TagFlow(QObject):
             return
         name, ok = QInputDialog.getText(self._parent, tr("Remove a tag"), tr("Tag to remove from {n} articles:").format(n=len(ids)))
         if ok and name.strip():
-            self._ops.edit(lambda library: library.tag(ids, remove=[name]))
+            self._ops.edit(lambda library: library.tags.change(ids, remove=[name]))
 
     def tag_menu(self, tag: str, position: QPoint) -> None:
         """Rename, move, merge, colour or delete a tag (right-click in the sidebar's tag tree)."""
         menu = QMenu(self._parent)
         menu.addAction(
             tr("Rename or move…"),
-            lambda: self.ask_tag(tag, tr("Rename or move “{tag}” to:"), lambda new: lambda library: library.rename_tag(tag, new)),
+            lambda: self.ask_tag(tag, tr("Rename or move “{tag}” to:"), lambda new: lambda library: library.tags.rename(tag, new)),
         )
         menu.addAction(
             tr("Merge into…"),
-            lambda: self.ask_tag(tag, tr("Merge “{tag}” into:"), lambda target: lambda library: library.merge_tags(tag, target)),
+            lambda: self.ask_tag(tag, tr("Merge “{tag}” into:"), lambda target: lambda library: library.tags.merge(tag, target)),
         )
         menu.addAction(tr("Colour…"), lambda: self.choose_colour(tag))
         menu.addAction(tr("Delete…"), lambda: self.delete_tag(tag))
@@ -73,7 +73,7 @@ class TagFlow(QObject):
     def choose_colour(self, tag: str) -> None:
         colour = QColorDialog.getColor(parent=self._parent, title=tr("Colour of “{tag}”").format(tag=tag))
         if colour.isValid():
-            self._ops.edit(lambda library: library.set_tag_colour(tag, colour.name()))
+            self._ops.edit(lambda library: library.tags.set_colour(tag, colour.name()))
 
     def delete_tag(self, tag: str) -> None:
         """Say how much the tag is used, and delete it (and the tags under it) if the user agrees."""
@@ -84,6 +84,6 @@ class TagFlow(QObject):
                 tag=tag, a=articles, n=annotations
             )
             if QMessageBox.question(self._parent, tr("Delete tag"), literal(question)) == QMessageBox.StandardButton.Yes:
-                self._ops.edit(lambda library: library.delete_tag(tag))
+                self._ops.edit(lambda library: library.tags.delete(tag))
 
-        self._ops.op(lambda library, _context: library.tag_usage(tag)).success(ask).read()
+        self._ops.op(lambda library, _context: library.tags.usage(tag)).success(ask).read()

@@ -32,16 +32,16 @@ def archive(seeded: Library, tmp_path: Path) -> Library:
     source = tmp_path / "in" / "awkward.txt"
     source.parent.mkdir()
     source.write_text(AWKWARD, encoding="utf-8")
-    seeded.import_paths([source])
-    seeded.tag([1, 6], add=["Party/Diplomacy", "Người/Lãnh đạo"])
-    seeded.add_note(6, '=1+1 is not a formula, and "quotes", commas, and\nnew lines stay in one cell')
-    seeded.annotate_quote(6, "Nguyễn Văn Ân", note="-the speaker", tags=["People"])
+    seeded.imports.paths([source])
+    seeded.tags.change([1, 6], add=["Party/Diplomacy", "Người/Lãnh đạo"])
+    seeded.notes.add(6, '=1+1 is not a formula, and "quotes", commas, and\nnew lines stay in one cell')
+    seeded.annotations.add_quote(6, "Nguyễn Văn Ân", note="-the speaker", tags=["People"])
     return seeded
 
 
 def test_one_row_per_article_reads_back_field_by_field(archive: Library, tmp_path: Path) -> None:
     out = tmp_path / "articles.csv"
-    report = archive.export_csv(
+    report = archive.exports.csv(
         out, columns=["id", "title", "agency", "place", "date", "date_precision", "sha256", "tags", "notes", "annotation_count", "text"]
     )
     assert out.read_bytes().startswith(b"\xef\xbb\xbf")
@@ -49,13 +49,13 @@ def test_one_row_per_article_reads_back_field_by_field(archive: Library, tmp_pat
     assert report.rows == len(rows) == 6
     by_id = {int(row["id"]): row for row in rows}
     awkward = by_id[6]
-    detail = archive.article(6)
+    detail = archive.articles.get(6)
     assert awkward["title"] == detail.summary.title == "Hà Nội và “đối tác”"
     assert awkward["agency"] == "VNA"
     assert awkward["place"] == "Hà Nội"
     assert awkward["sha256"] == detail.sha256
     assert awkward["tags"] == "Người/Lãnh đạo; Party/Diplomacy"
-    assert awkward["notes"] == "'" + archive.notes(6)[0].body  # a would-be formula, kept as text
+    assert awkward["notes"] == "'" + archive.notes.of(6)[0].body  # a would-be formula, kept as text
     assert "\n" in awkward["notes"]
     assert awkward["annotation_count"] == "1"
     assert 'Ông Nguyễn Văn Ân nói: "Hợp tác, hữu nghị"' in awkward["text"]
@@ -65,9 +65,9 @@ def test_one_row_per_article_reads_back_field_by_field(archive: Library, tmp_pat
 
 def test_one_row_per_annotation(archive: Library, tmp_path: Path) -> None:
     out = tmp_path / "annotations.csv"
-    archive.export_csv(out, per="annotation")
+    archive.exports.csv(out, per="annotation")
     (row,) = read_back(out)
-    (record,) = archive.annotations(6)
+    (record,) = archive.annotations.of(6)
     assert (row["article_id"], row["exact"], row["prefix"], row["suffix"]) == ("6", record.exact, record.prefix, record.suffix)
     assert (int(row["start"]), int(row["end"])) == (record.start, record.end)
     assert row["note"] == "'-the speaker"
@@ -76,7 +76,7 @@ def test_one_row_per_annotation(archive: Library, tmp_path: Path) -> None:
 
 
 def test_scopes_and_options(archive: Library, tmp_path: Path) -> None:
-    archive.save_search("Biden", "Biden")
+    archive.vocabulary.save_search("Biden", "Biden")
     for scope, expected in [
         ("selection:2,4", {2, 4}),
         ("search:Biden OR Trump", {4, 5}),
@@ -85,13 +85,13 @@ def test_scopes_and_options(archive: Library, tmp_path: Path) -> None:
         ("all", {1, 2, 3, 4, 5, 6}),
     ]:
         out = tmp_path / "scoped.csv"
-        archive.export_csv(out, scope=scope, columns=["id"], bom=False, delimiter=";")
+        archive.exports.csv(out, scope=scope, columns=["id"], bom=False, delimiter=";")
         assert not out.read_bytes().startswith(b"\xef\xbb\xbf")
         assert {int(row["id"]) for row in read_back(out, delimiter=";")} == expected, scope
     with pytest.raises(KnownError):
-        archive.export_csv(tmp_path / "x.csv", scope="everything")
+        archive.exports.csv(tmp_path / "x.csv", scope="everything")
     with pytest.raises(KnownError):
-        archive.export_csv(tmp_path / "x.csv", columns=["id", "colour"])
+        archive.exports.csv(tmp_path / "x.csv", columns=["id", "colour"])
 
 
 @pytest.mark.parametrize("value", ["=SUM(A1)", "+1", "-1", "@cmd", "\tx", "\rx"])

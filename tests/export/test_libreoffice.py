@@ -18,12 +18,12 @@ pytestmark = pytest.mark.skipif(
 
 
 def test_calc_reads_the_same_cells_and_runs_no_formula(seeded: Library, tmp_path: Path) -> None:
-    seeded.add_note(4, '=1+1 and "Việt Nam", a comma,\nand a new line')
-    seeded.annotate_quote(4, "Nguyễn Phú Trọng", note="+the leader", tags=["Người/Lãnh đạo"])
+    seeded.notes.add(4, '=1+1 and "Việt Nam", a comma,\nand a new line')
+    seeded.annotations.add_quote(4, "Nguyễn Phú Trọng", note="+the leader", tags=["Người/Lãnh đạo"])
     ours = tmp_path / "annotations.csv"
-    seeded.export_csv(ours, per="annotation")
+    seeded.exports.csv(ours, per="annotation")
     articles = tmp_path / "articles.csv"
-    seeded.export_csv(articles, columns=["id", "title", "notes", "tags"])
+    seeded.exports.csv(articles, columns=["id", "title", "notes", "tags"])
     assert SOFFICE is not None
     for source in (ours, articles):
         out = tmp_path / "calc" / source.stem

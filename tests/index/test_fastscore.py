@@ -23,15 +23,15 @@ def index(tmp_path_factory: pytest.TempPathFactory) -> ArticleIndex:
     write_stories(folder / "a", 120, seed=5)
     write_stories(folder / "b", 80, seed=6)
     library = Library.open(folder / "archive")
-    library.import_paths([folder / "a"])
-    library.import_paths([folder / "b"])  # a second commit: a second segment
-    ids = [summary.id for summary in library.list_articles()]
+    library.imports.paths([folder / "a"])
+    library.imports.paths([folder / "b"])  # a second commit: a second segment
+    ids = [summary.id for summary in library.articles.summaries()]
     rng = random.Random(3)
     for article_id in rng.sample(ids, 15):  # re-indexed: the old documents are deleted ones now
-        library.tag([article_id], add=["checked"])
-    library.trash(rng.sample(ids, 5))
-    library.empty_trash()
-    index = library._index
+        library.tags.change([article_id], add=["checked"])
+    library.articles.trash(rng.sample(ids, 5))
+    library.articles.empty_trash()
+    index = library.index.article_index
     return index
 
 
@@ -126,9 +126,9 @@ def test_what_takes_the_quick_way() -> None:
 def test_search_through_the_library_gives_the_same_hits_either_way(tmp_path: Path) -> None:
     write_stories(tmp_path / "s", 60, seed=9)
     with Library.open(tmp_path / "archive") as library:
-        library.import_paths([tmp_path / "s"])
-        quick = [hit.id for hit in library.search("the party", limit=50).hits]
-        index = library._index
+        library.imports.paths([tmp_path / "s"])
+        quick = [hit.id for hit in library.search.find("the party", limit=50).hits]
+        index = library.index.article_index
         index._block_scorer = None
         slow = [int(hit["id"]) for hit in index.searcher.search(wq.And([wq.Term("text", "the"), wq.Term("text", "parti")]), limit=50)]
         assert quick == slow

@@ -32,16 +32,16 @@ def test_the_child_writes_and_the_parent_searches(tmp_path: Path) -> None:
 
 def test_a_library_with_a_child_writer_imports_and_survives_the_childs_death(archive_dir: Path, tmp_path: Path, sample_dir: Path) -> None:
     with Library.open(archive_dir) as library:
-        library.write_index_in_child_process()
-        assert library.import_paths([sample_dir]).count("imported") == 5
-        assert library.search("Washington").hits
-        process = library._index_process._process if library._index_process else None  # the test reaches in to kill it
+        library.index.write_in_child_process()
+        assert library.imports.paths([sample_dir]).count("imported") == 5
+        assert library.search.find("Washington").hits
+        process = library.index.child_process._process if library.index.child_process else None  # the test reaches in to kill it
         assert process is not None
         assert process.pid is not None
         os.kill(process.pid, signal.SIGKILL)
         process.join(10)
         write_stories(tmp_path / "more", 5)
-        assert library.import_paths([tmp_path / "more"]).count("imported") == 5
-        report = library.check()
+        assert library.imports.paths([tmp_path / "more"]).count("imported") == 5
+        report = library.check.run()
         assert report.ok, report.problems
         assert report.indexed == 10

@@ -200,13 +200,13 @@ def test_nothing_is_fetched(tmp_path: Path, patterns: NewsPatterns, counting_ser
 def test_a_library_imports_a_feed_entry_by_entry(tmp_path: Path) -> None:
     path = DATA / "world-desk.atom"
     with Library.open(tmp_path / "archive") as library:
-        report = library.import_paths([path])
+        report = library.imports.paths([path])
         assert [(o.path, o.outcome) for o in report.outcomes] == [(f"{path}:{n}", "imported") for n in (1, 2, 3)]
-        first = library.article(report.outcomes[0].id or 0)
+        first = library.articles.get(report.outcomes[0].id or 0)
         assert first.summary.title == "Mekong delta farmers switch to salt-tolerant rice"
         assert first.summary.date == "2026-03-08"
         assert first.url == "https://world.example/mekong-rice"
         assert first.tags == ("Agriculture",)
-        assert library.original(first.id).startswith(b"<entry>")
-        assert library.original(first.id).endswith(b"</entry>")
-        assert library.search("hectares").total == 1
+        assert library.articles.original(first.id).startswith(b"<entry>")
+        assert library.articles.original(first.id).endswith(b"</entry>")
+        assert library.search.find("hectares").total == 1

@@ -145,14 +145,14 @@ def test_a_file_that_is_not_a_mailbox_gets_one_reason(tmp_path: Path, patterns: 
 def test_a_library_imports_a_mailbox_message_by_message(tmp_path: Path) -> None:
     path = DATA / "newsroom.mbox"
     with Library.open(tmp_path / "archive") as library:
-        report = library.import_paths([path])
+        report = library.imports.paths([path])
         assert [(o.path, o.outcome) for o in report.outcomes] == [(f"{path}:{n}", "imported") for n in (1, 2, 3)]
         ids = [o.id for o in report.outcomes if o.id is not None]
-        detail = library.article(ids[2])
+        detail = library.articles.get(ids[2])
         assert detail.summary.title == "Đà Lạt hoa nở sớm"
         assert detail.summary.date == "2026-03-12"
         assert detail.source == f"{path}:3"
-        assert library.original(ids[2]).startswith(b"From: =?utf-8?b?TmfDtCBC4bqjbyBDaMOidQ==?= <chau@desk.example>")
-        assert library.search("xe buýt điện").total == 1
-        again = library.import_paths([path])
+        assert library.articles.original(ids[2]).startswith(b"From: =?utf-8?b?TmfDtCBC4bqjbyBDaMOidQ==?= <chau@desk.example>")
+        assert library.search.find("xe buýt điện").total == 1
+        again = library.imports.paths([path])
         assert [o.outcome for o in again.outcomes] == ["duplicate"] * 3

@@ -165,16 +165,16 @@ def test_a_docx_an_odt_and_an_rtf_import_into_a_library(tmp_path: Path) -> None:
     for name in ("rice.docx", "storm.odt", "storm.rtf"):
         shutil.copy(DATA / name, source / name)
     with Library.open(tmp_path / "archive") as library:
-        report = library.import_paths([source])
+        report = library.imports.paths([source])
         outcomes = {Path(o.path).name: o for o in report.outcomes}
         assert {name: o.outcome for name, o in outcomes.items()} == {
             "rice.docx": "imported",
             "storm.odt": "imported",
             "storm.rtf": "duplicate",
         }
-        rice = library.article(outcomes["rice.docx"].id or 0)
+        rice = library.articles.get(outcomes["rice.docx"].id or 0)
         assert (rice.summary.title, rice.summary.agency, rice.summary.place, rice.encoding) == (RICE_TITLE, "VNA", "Hanoi", "docx")
-        assert library.original(rice.id) == (DATA / "rice.docx").read_bytes()
-        storm = library.article(outcomes["storm.odt"].id or 0)
+        assert library.articles.original(rice.id) == (DATA / "rice.docx").read_bytes()
+        storm = library.articles.get(outcomes["storm.odt"].id or 0)
         assert (storm.summary.title, storm.summary.place, storm.encoding) == (STORM_TITLE, "Hạ Long", "odt")
-        assert [hit.id for hit in library.search("Vân Đồn").hits] == [storm.id]
+        assert [hit.id for hit in library.search.find("Vân Đồn").hits] == [storm.id]

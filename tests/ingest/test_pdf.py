@@ -192,14 +192,14 @@ def test_a_pdf_imports_into_a_library_with_its_original_kept_byte_for_byte(tmp_p
     source.mkdir()
     shutil.copy(DATA / "rice.pdf", source / "rice.pdf")
     with Library.open(tmp_path / "archive") as library:
-        report = library.import_paths([source / "rice.pdf"])
+        report = library.imports.paths([source / "rice.pdf"])
         assert [o.outcome for o in report.outcomes] == ["imported"]
-        detail = library.article(report.outcomes[0].id or 0)
+        detail = library.articles.get(report.outcomes[0].id or 0)
         assert (detail.summary.title, detail.summary.agency, detail.summary.place) == (
             "Việt Nam đẩy mạnh xuất khẩu gạo sang châu Phi",
             "VNA",
             "Hanoi",
         )
         assert detail.encoding == "pdf"
-        assert library.original(detail.id) == (DATA / "rice.pdf").read_bytes()
-        assert [hit.id for hit in library.search("Sóc Trăng").hits] == [detail.id]
+        assert library.articles.original(detail.id) == (DATA / "rice.pdf").read_bytes()
+        assert [hit.id for hit in library.search.find("Sóc Trăng").hits] == [detail.id]

@@ -109,11 +109,11 @@ def test_not_an_archive_and_an_archive_without_pages(tmp_path: Path, patterns: N
 def test_a_library_imports_the_pages_of_a_warc(tmp_path: Path) -> None:
     path = DATA / "capture.warc.gz"
     with Library.open(tmp_path / "archive") as library:
-        report = library.import_paths([path])
+        report = library.imports.paths([path])
         assert [(o.path, o.outcome) for o in report.outcomes] == [(f"{path}:3", "imported"), (f"{path}:5", "imported")]
-        hue = library.article(report.outcomes[0].id or 0)
+        hue = library.articles.get(report.outcomes[0].id or 0)
         assert hue.summary.title == "Huế mở cửa Đại Nội về đêm"
         assert hue.url == "https://baomau.example/hue-dai-noi.html"
         assert hue.source == f"{path}:3"
-        assert library.original(hue.id).startswith(b"<!doctype html>")
-        assert library.search("Đại Nội").total == 1
+        assert library.articles.original(hue.id).startswith(b"<!doctype html>")
+        assert library.search.find("Đại Nội").total == 1

@@ -94,8 +94,8 @@ def read_journal(journal: Path) -> int:
 
 def ids_by_source(library: Library) -> dict[str, int]:
     """Every stored article (trashed ones too) by the file it came from."""
-    ids = [summary.id for summary in library.list_articles()] + [summary.id for summary in library.trashed()]
-    return {library.article(article_id).source: article_id for article_id in ids}
+    ids = [summary.id for summary in library.articles.summaries()] + [summary.id for summary in library.articles.trashed()]
+    return {library.articles.get(article_id).source: article_id for article_id in ids}
 
 
 def marker(step: Step) -> str:
@@ -120,39 +120,39 @@ def drive(archive: Path, stories: Path, journal: Path, exports: Path, batches: i
 def run_step(library: Library, step: Step, stories: Path, exports: Path) -> None:
     """Do one step; a step that may have committed before an unjournaled kill is done again harmlessly."""
     if step.kind == "import":
-        library.import_paths([stories / f"batch_{step.batch:02d}"])
+        library.imports.paths([stories / f"batch_{step.batch:02d}"])
         return
     if step.kind == "reindex":
-        library.reindex()
+        library.index.reindex()
         return
     if step.kind == "export_csv":
-        library.export_csv(exports / f"step-{step.number}.csv")
+        library.exports.csv(exports / f"step-{step.number}.csv")
         return
     if step.kind == "export_json":
-        library.export_json(exports / f"step-{step.number}.json")
+        library.exports.json(exports / f"step-{step.number}.json")
         return
     ids = ids_by_source(library)
     batch = [ids[source] for source in batch_sources(stories, step.batch)]
     if step.kind == "tag":
-        library.tag(batch[:3], add=[f"Batch/{step.batch}", "Harness"])
+        library.tags.change(batch[:3], add=[f"Batch/{step.batch}", "Harness"])
     elif step.kind == "note":
-        if not any(note.body == marker(step) for note in library.notes(batch[0])):
-            library.add_note(batch[0], marker(step))
+        if not any(note.body == marker(step) for note in library.notes.of(batch[0])):
+            library.notes.add(batch[0], marker(step))
     elif step.kind == "annotate":
-        if not any(record.note == marker(step) for record in library.annotations(batch[1])):
-            library.annotate_quote(batch[1], QUOTE, note=marker(step), tags=["Quoted"])
+        if not any(record.note == marker(step) for record in library.annotations.of(batch[1])):
+            library.annotations.add_quote(batch[1], QUOTE, note=marker(step), tags=["Quoted"])
     elif step.kind == "edit_text":
-        text = library.article(batch[2]).text
+        text = library.articles.get(batch[2]).text
         if marker(step) not in text:
-            library.edit_text(batch[2], text + f"\nCorrected in {marker(step)}.\n")
+            library.articles.edit_text(batch[2], text + f"\nCorrected in {marker(step)}.\n")
     elif step.kind == "tag_undo":
         name = f"Undone/{step.number}"
-        if any(name in library.article(article_id).tags for article_id in batch[3:6]):
-            library.tag(batch[3:6], remove=[name])  # killed between the edit and its undo: take it off again
+        if any(name in library.articles.get(article_id).tags for article_id in batch[3:6]):
+            library.tags.change(batch[3:6], remove=[name])  # killed between the edit and its undo: take it off again
         else:
-            library.undo(library.tag(batch[3:6], add=[name]))
+            library.edits.undo(library.tags.change(batch[3:6], add=[name]))
     elif step.kind == "trash":
-        library.trash([batch[7]])
+        library.articles.trash([batch[7]])
     else:
         raise AssertionError(f"unknown step {step.kind}")
 
@@ -164,12 +164,12 @@ def verify(archive: Path, stories: Path, journal: Path, exports: Path, batches: 
     last = read_journal(journal)
     problems: list[str] = []
     with Library.open(archive) as library:
-        report = library.check()
+        report = library.check.run()
         problems += [f"check: {problem}" for problem in report.problems]
         if report.articles != report.indexed:
             problems.append(f"the index holds {report.indexed} articles, the store {report.articles}")
         ids = ids_by_source(library)
-        texts = [library.article(article_id).text for article_id in ids.values()]
+        texts = [library.articles.get(article_id).text for article_id in ids.values()]
         if len(set(texts)) != len(texts):
             problems.append("an article is stored twice")
         known = {source for batch in range(batches) for source in batch_sources(stories, batch)}
@@ -188,12 +188,12 @@ class Seen:
     def __init__(self, library: Library, ids: dict[str, int]) -> None:
         self.library = library
         self.ids = ids
-        self.trashed = {summary.id for summary in library.trashed()}
+        self.trashed = {summary.id for summary in library.articles.trashed()}
         self._tags: dict[int, set[str]] = {}
 
     def tags(self, article_id: int) -> set[str]:
         if article_id not in self._tags:
-            self._tags[article_id] = set(self.library.article(article_id).tags)
+            self._tags[article_id] = set(self.library.articles.get(article_id).tags)
         return self._tags[article_id]
 
 
@@ -225,19 +225,19 @@ def verify_step(seen: Seen, step: Step, state: str, stories: Path, exports: Path
         found = [{f"Batch/{step.batch}", "Harness"} <= seen.tags(article_id) for article_id in batch[:3]]
         found += [bool({f"Batch/{step.batch}", "Harness"} & seen.tags(article_id)) for article_id in batch[:3]]
     elif step.kind == "note":
-        count = sum(note.body == marker(step) for note in library.notes(batch[0]))
+        count = sum(note.body == marker(step) for note in library.notes.of(batch[0]))
         if count > 1:
             return [f"the note is there {count} times"]
         found = [count == 1]
     elif step.kind == "annotate":
-        records = [record for record in library.annotations(batch[1]) if record.note == marker(step)]
+        records = [record for record in library.annotations.of(batch[1]) if record.note == marker(step)]
         if len(records) > 1:
             return [f"the annotation is there {len(records)} times"]
         if records and (records[0].exact != QUOTE or records[0].tags != ("Quoted",)):
             return [f"the annotation is half there: {records[0]}"]
         found = [len(records) == 1]
     elif step.kind == "edit_text":
-        found = [marker(step) in library.article(batch[2]).text]
+        found = [marker(step) in library.articles.get(batch[2]).text]
     elif step.kind == "tag_undo":
         on = [f"Undone/{step.number}" in seen.tags(article_id) for article_id in batch[3:6]]
         if state == "done" and any(on):

@@ -110,21 +110,21 @@ def check_after_the_disk_has_room_again(disk: Path, archive: Path, ran: list[tup
             assert any(word in error_line(err) for word in (*DISK_WORDS, "No article has id")), f"{name}: {err[-800:]}"
     status = {name: code for name, code, _ in ran}
     with Library.open(archive) as library:
-        report = library.check()
+        report = library.check.run()
         assert report.ok, report.problems
         assert report.articles == report.indexed
-        stored = {summary.id for summary in library.list_articles()}
+        stored = {summary.id for summary in library.articles.summaries()}
         assert set(imported) <= stored, "an article reported imported is gone"
         if status["import"] == 0:
             assert len(stored) == STORIES
         if stored >= {1, 2, 3}:
-            tagged = ["Full/Disk" in library.article(article_id).tags for article_id in (1, 2, 3)]
+            tagged = ["Full/Disk" in library.articles.get(article_id).tags for article_id in (1, 2, 3)]
             assert tagged in ([True] * 3, [False] * 3), "the tag edit is half there"
             assert all(tagged) or status["tag"] != 0
-            notes = [note for note in library.notes(1) if note.body == "written on a nearly full disk"]
+            notes = [note for note in library.notes.of(1) if note.body == "written on a nearly full disk"]
             assert len(notes) <= 1
             assert len(notes) == 1 or status["note"] != 0
-            quoted = [record for record in library.annotations(2) if record.note == "nearly full"]
+            quoted = [record for record in library.annotations.of(2) if record.note == "nearly full"]
             assert len(quoted) <= 1
             assert len(quoted) == 1 or status["annotate"] != 0
         for kind, name in (("csv", "out.csv"), ("json", "out.json")):
@@ -133,12 +133,12 @@ def check_after_the_disk_has_room_again(disk: Path, archive: Path, ran: list[tup
             if status[f"export {kind}"] == 0:
                 if kind == "csv":
                     with path.open(encoding="utf-8-sig", newline="") as handle:
-                        assert len(list(csv.reader(handle))) - 1 == library.count()
+                        assert len(list(csv.reader(handle))) - 1 == library.articles.count()
                 else:
-                    assert len(json.loads(path.read_text(encoding="utf-8"))["tables"]["articles"]) == library.count()
+                    assert len(json.loads(path.read_text(encoding="utf-8"))["tables"]["articles"]) == library.articles.count()
             else:
                 assert not path.exists()
-        assert len(library.search("representatives", limit=100).hits) == library.count()
+        assert len(library.search.find("representatives", limit=100).hits) == library.articles.count()
 
 
 def disk_full_sweep(tmp_path: Path, stories: Path, trials: int) -> dict[str, object]:
@@ -190,14 +190,14 @@ def test_a_full_disk_at_every_point_of_the_commands(tmp_path: Path, stories: Pat
 def test_a_backup_on_a_full_disk_fails_plainly_and_leaves_no_partial_copy(tmp_path: Path, sample_dir: Path) -> None:
     with small_disk(tmp_path / "disk", "4m") as disk:
         with Library.open(disk / "archive") as library:
-            library.import_paths([sample_dir])
+            library.imports.paths([sample_dir])
             filler = fill(disk, 64 * 1024)
             with pytest.raises(KnownError, match="Could not write a backup"):
-                library.backup()
+                library.backups.create()
             assert list((disk / "archive" / "backups").glob("*.part")) == []
             filler.unlink()
-            assert library.backup().exists()
-            assert library.check().ok
+            assert library.backups.create().exists()
+            assert library.check.run().ok
         for old in (disk / "archive" / "backups").iterdir():
             old.unlink()  # so the CLI makes its daily backup, on a full disk
         filler = fill(disk, 64 * 1024)
@@ -217,10 +217,10 @@ def test_a_file_size_limit_stops_an_import_cleanly_and_keeps_what_was_committed(
     imported = [int(str(record["id"])) for record in records(out) if record["outcome"] == "imported"]
     assert 0 < len(imported) < STORIES
     with Library.open(archive) as library:
-        assert {summary.id for summary in library.list_articles()} == set(imported)
-        assert library.check().ok
-        library.import_paths([stories])
-        assert library.count() == STORIES
+        assert {summary.id for summary in library.articles.summaries()} == set(imported)
+        assert library.check.run().ok
+        library.imports.paths([stories])
+        assert library.articles.count() == STORIES
 
 
 # a read-only archive ------------------------------------------------------------------------------------
@@ -228,14 +228,14 @@ def test_a_read_only_archive_opens_read_only_and_refuses_changes_clearly(tmp_pat
     with small_disk(tmp_path / "disk", "20m") as disk:
         archive = disk / "archive"
         with Library.open(archive) as library:
-            library.import_paths([sample_dir])
-            library.tag([1], add=["Kept"])
+            library.imports.paths([sample_dir])
+            library.tags.change([1], add=["Kept"])
         remount(disk, "ro")
         with pytest.raises(ArchiveNotWritableError, match="cannot be changed here"):
             Library.open(archive)
         with Library.open(archive, read_only=True) as library:
-            assert library.count() == 5
-            assert [hit.id for hit in library.search("tag:Kept").hits] == [1]
+            assert library.articles.count() == 5
+            assert [hit.id for hit in library.search.find("tag:Kept").hits] == [1]
         code, out, err = cli(archive, "list", "--json")
         assert code == 0
         assert len(records(out)) == 5
@@ -245,7 +245,7 @@ def test_a_read_only_archive_opens_read_only_and_refuses_changes_clearly(tmp_pat
         assert "cannot be changed here" in err
         remount(disk, "rw")
         with Library.open(archive) as library:
-            assert library.check().ok
+            assert library.check.run().ok
 
 
 # a damaged index ----------------------------------------------------------------------------------------
@@ -275,66 +275,66 @@ INDEX_DAMAGE: dict[str, Callable[[Path], object]] = {
 @pytest.mark.parametrize("damage", sorted(INDEX_DAMAGE))
 def test_an_index_damaged_while_closed_is_rebuilt_from_the_store_with_a_message(archive_dir: Path, sample_dir: Path, damage: str) -> None:
     with Library.open(archive_dir) as library:
-        library.import_paths([sample_dir])
-        library.tag([1, 2], add=["Kept"])
-        library.add_note(3, "a note to find")
+        library.imports.paths([sample_dir])
+        library.tags.change([1, 2], add=["Kept"])
+        library.notes.add(3, "a note to find")
     INDEX_DAMAGE[damage](archive_dir / "index")
     with Library.open(archive_dir) as library:
         assert any("Rebuilt the search index" in notice for notice in library.notices), library.notices
-        report = library.check()
+        report = library.check.run()
         assert report.ok, report
         assert report.indexed == 5
-        assert {hit.id for hit in library.search("tag:Kept").hits} == {1, 2}
-        assert [hit.id for hit in library.search("note:note").hits] == [3]
+        assert {hit.id for hit in library.search.find("tag:Kept").hits} == {1, 2}
+        assert [hit.id for hit in library.search.find("note:note").hits] == [3]
 
 
 def test_postings_damaged_where_opening_does_not_read_are_found_by_a_search_then_rebuilt(archive_dir: Path, sample_dir: Path) -> None:
     """Opening reads the table of contents and stored fields, not every postings file: a search finds the rest."""
     with Library.open(archive_dir) as library:
-        library.import_paths([sample_dir])
-        library.tag([1, 2], add=["Kept"])
+        library.imports.paths([sample_dir])
+        library.tags.change([1, 2], add=["Kept"])
     _each(archive_dir / "index", _garble, "MAIN_*.pst")
     with Library.open(archive_dir) as library:
         assert library.notices == []  # opening did not notice
         with pytest.raises(IndexDamagedError, match=r"index is damaged .*rebuilt from the archive the next time"):
-            library.search("party")
-        assert library.index_damaged
+            library.search.find("party")
+        assert library.index.damaged
         with pytest.raises(IndexDamagedError):  # every later search says so too, no half answers
-            library.search("tag:Kept")
-        report = library.check()
+            library.search.find("tag:Kept")
+        report = library.check.run()
         assert not report.ok
         assert any(problem.startswith("index: the search index is damaged") for problem in report.problems), report
-        assert library.count() == 5  # browsing the store still works
+        assert library.articles.count() == 5  # browsing the store still works
     code, _out, err = cli(archive_dir, "check")  # the damage was recorded: the next opening rebuilds
     assert code == 0, err
     with Library.open(archive_dir) as library:
-        assert library.check().ok
-        assert {hit.id for hit in library.search("tag:Kept").hits} == {1, 2}
-        assert library.search("party").total > 0
+        assert library.check.run().ok
+        assert {hit.id for hit in library.search.find("tag:Kept").hits} == {1, 2}
+        assert library.search.find("party").total > 0
 
 
 def test_edits_on_an_index_with_damaged_postings_are_saved_and_indexed_by_the_rebuild(archive_dir: Path, sample_dir: Path) -> None:
     """Whoosh merges read old segments when it commits an edit: the damage stops the index write, never the edit."""
     with Library.open(archive_dir) as library:
-        library.import_paths([sample_dir])
+        library.imports.paths([sample_dir])
     _each(archive_dir / "index", _garble, "MAIN_*.pst")
     with Library.open(archive_dir) as library:
         for article_id in range(1, 6):
-            library.tag([article_id], add=["After/Damage"])
-        library.add_note(2, "written after the damage")
-        assert library.index_damaged
-        report = library.check()
+            library.tags.change([article_id], add=["After/Damage"])
+        library.notes.add(2, "written after the damage")
+        assert library.index.damaged
+        report = library.check.run()
         assert any("index is damaged" in problem for problem in report.problems), report
     with Library.open(archive_dir) as library:
         assert any("Rebuilt the search index" in notice for notice in library.notices), library.notices
-        assert library.check().ok
-        assert {hit.id for hit in library.search("tag:After/Damage").hits} == {1, 2, 3, 4, 5}
-        assert [hit.id for hit in library.search('note:"after the damage"').hits] == [2]
+        assert library.check.run().ok
+        assert {hit.id for hit in library.search.find("tag:After/Damage").hits} == {1, 2, 3, 4, 5}
+        assert [hit.id for hit in library.search.find('note:"after the damage"').hits] == [2]
 
 
 def test_check_reads_every_postings_file(archive_dir: Path, sample_dir: Path) -> None:
     with Library.open(archive_dir) as library:
-        library.import_paths([sample_dir])
+        library.imports.paths([sample_dir])
     _each(archive_dir / "index", _garble, "MAIN_*.pst")
     code, out, _err = cli(archive_dir, "check")
     assert code == 1, out
@@ -344,20 +344,20 @@ def test_check_reads_every_postings_file(archive_dir: Path, sample_dir: Path) ->
 
 def test_the_window_rebuilds_an_index_a_search_finds_damaged(qtbot, archive_dir: Path, sample_dir: Path, tmp_path: Path) -> None:
     with Library.open(archive_dir) as library:
-        library.import_paths([sample_dir])
+        library.imports.paths([sample_dir])
     _each(archive_dir / "index", _garble, "MAIN_*.pst")
     window = MainWindow(archive_opener(archive_dir), settings=QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
     qtbot.addWidget(window)
     window.show()
-    qtbot.waitUntil(lambda: window.library is not None and window.library.index_ready, timeout=20_000)
+    qtbot.waitUntil(lambda: window.library is not None and window.library.index.ready, timeout=20_000)
     with qtbot.waitSignal(window.view_updated, timeout=20_000):
         window.search.set_query("party")
     assert "index is damaged" in window.search.explanation.text()
     qtbot.waitUntil(lambda: not window.session.rebuilding_index and window.browser.model.rowCount() > 0, timeout=30_000)
     assert window.library is not None
-    assert not window.library.index_damaged
+    assert not window.library.index.damaged
     assert window.session.damage_rebuilds == 1
-    assert window.library.check().ok
+    assert window.library.check.run().ok
     window.close()
 
 
@@ -387,10 +387,10 @@ DATABASE_DAMAGE = {
 def _archive_with_a_backup(root: Path, sample_dir: Path) -> tuple[str, int]:
     """An archive with one backup of five articles, then changed after it; return the backup's name and the count."""
     with Library.open(root) as library:
-        library.import_paths([sample_dir])
-        library.tag([1], add=["Before"])
-        name = library.backup().name
-        library.tag([2], add=["After"])
+        library.imports.paths([sample_dir])
+        library.tags.change([1], add=["Before"])
+        name = library.backups.create().name
+        library.tags.change([2], add=["After"])
     return name, 5
 
 
@@ -420,16 +420,16 @@ def test_a_damaged_database_is_refused_on_open_naming_the_newest_good_backup_and
     assert len(kept) == 1
     assert hashlib.sha256(kept[0].read_bytes()).hexdigest() == damaged
     with Library.open(archive_dir) as library:
-        assert library.count() == count
-        assert library.check().ok
-        assert [hit.id for hit in library.search("tag:Before").hits] == [1]
-        assert library.search("tag:After").hits == ()
+        assert library.articles.count() == count
+        assert library.check.run().ok
+        assert [hit.id for hit in library.search.find("tag:Before").hits] == [1]
+        assert library.search.find("tag:After").hits == ()
 
 
 def test_a_damaged_newest_backup_is_passed_over_for_an_older_good_one(archive_dir: Path, sample_dir: Path) -> None:
     good, _count = _archive_with_a_backup(archive_dir, sample_dir)
     with Library.open(archive_dir) as library:
-        newer = library.backup().name
+        newer = library.backups.create().name
     newer_path = archive_dir / "backups" / newer
     _damage_pages(newer_path)
     os.utime(newer_path)  # newest by time
@@ -440,14 +440,14 @@ def test_a_damaged_newest_backup_is_passed_over_for_an_older_good_one(archive_di
     with pytest.raises(KnownError, match="damaged too"):
         Library.open(archive_dir, restore=newer)
     with Library.open(archive_dir, restore=good) as library:
-        assert library.count() == 5
-        assert library.check().ok
+        assert library.articles.count() == 5
+        assert library.check.run().ok
         assert any("Restored the backup" in notice for notice in library.notices)
 
 
 def test_a_damaged_database_without_a_backup_says_so(archive_dir: Path, sample_dir: Path) -> None:
     with Library.open(archive_dir) as library:
-        library.import_paths([sample_dir])
+        library.imports.paths([sample_dir])
     _damage_pages(archive_dir / "archive.sqlite")
     with pytest.raises(DatabaseDamagedError, match="There is no good backup") as raised:
         Library.open(archive_dir)
@@ -482,8 +482,8 @@ def test_a_migration_failing_half_way_rolls_back_every_step_and_keeps_the_backup
         raw.execute("DROP INDEX ix_articles_trashed_at")
     raw.close()
     with Library.open(archive_dir) as library:
-        assert [tag.name for tag in library.tags()] == ["Kept"]
-        assert library.check().ok
+        assert [tag.name for tag in library.tags.all()] == ["Kept"]
+        assert library.check.run().ok
 
 
 def _schema_and_rows(path: Path) -> tuple[str, list[tuple[object, ...]], list[tuple[object, ...]]]:

@@ -156,7 +156,7 @@ def test_fuzz_into_a_real_archive_loses_nothing(tmp_path_factory: pytest.TempPat
             folder.mkdir()
             for number, (data, suffix) in enumerate(files):
                 (folder / f"{number}{suffix}").write_bytes(data)
-            report = library.import_paths([folder])
+            report = library.imports.paths([folder])
             counts["files"] += len(files)
             for outcome in report.outcomes:
                 counts[outcome.outcome] += 1
@@ -167,7 +167,7 @@ def test_fuzz_into_a_real_archive_loses_nothing(tmp_path_factory: pytest.TempPat
             assert named >= {name for name in os.listdir(folder) if not name.endswith(".jsonl")}  # every file has its outcome
 
         target_import()
-        assert library.count() == counts["imported"]
-        report = library.check()
+        assert library.articles.count() == counts["imported"]
+        report = library.check.run()
         assert report.ok, report.problems
     print(f"\nfuzz import: {counts} in {time.monotonic() - started:.1f} s")

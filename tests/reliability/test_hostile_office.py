@@ -297,11 +297,11 @@ def test_a_folder_of_hostile_documents_imports_the_good_one_and_one_reason_for_e
         (source / name).write_bytes(data)
     shutil.copy(DATA / "storm.docx", source / "good.docx")
     with Library.open(tmp_path / "archive") as library:
-        report = library.import_paths([source])
+        report = library.imports.paths([source])
         names = [Path(outcome.path).name for outcome in report.outcomes]
         assert sorted(names) == sorted(path.name for path in source.iterdir())
         outcomes = {Path(o.path).name: (o.outcome, o.reason) for o in report.outcomes}
         assert outcomes.pop("good.docx") == ("imported", None)
         assert all(outcome == "skipped" and reason for outcome, reason in outcomes.values()), outcomes
-        assert library.count() == 1
-        assert library.check().ok
+        assert library.articles.count() == 1
+        assert library.check.run().ok

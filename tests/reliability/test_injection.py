@@ -122,18 +122,18 @@ def test_markup_in_titles_text_notes_tags_and_queries_is_shown_as_text_everywher
     window.importer.last_summary.close()
     library = window.library
     assert library is not None
-    qtbot.waitUntil(lambda: library.index_ready, timeout=20_000)
-    (article_id,) = library.browse().ids
-    assert library.article(article_id).summary.title == title
+    qtbot.waitUntil(lambda: library.index.ready, timeout=20_000)
+    (article_id,) = library.search.browse().ids
+    assert library.articles.get(article_id).summary.title == title
 
     def edit(work) -> None:
         with qtbot.waitSignal(window.edited, timeout=20_000):
             window.ops.edit(work)
 
-    edit(lambda lib: lib.tag([article_id], add=[tag]))
-    edit(lambda lib: lib.add_note(article_id, note))
-    edit(lambda lib: lib.annotate_quote(article_id, "javascript:alert(1)", note=note, tags=[tag]))
-    library.save_search(query, query)
+    edit(lambda lib: lib.tags.change([article_id], add=[tag]))
+    edit(lambda lib: lib.notes.add(article_id, note))
+    edit(lambda lib: lib.annotations.add_quote(article_id, "javascript:alert(1)", note=note, tags=[tag]))
+    library.vocabulary.save_search(query, query)
     window.search.reload_saved()
 
     # the table and its snippets
@@ -192,10 +192,10 @@ def test_markup_in_titles_text_notes_tags_and_queries_is_shown_as_text_everywher
     monkeypatch.setattr("desktop.ui.editing.QInputDialog.getMultiLineText", ask)
     monkeypatch.setattr("PySide6.QtWidgets.QInputDialog.getText", ask)
     window.editing.add_note()
-    window.editing.edit_annotation(library.annotations(article_id)[0].id)
+    window.editing.edit_annotation(library.annotations.of(article_id)[0].id)
     window.search.box.setText(query)
     window.search.save_search()
-    window.tagging.ask_tag(tag, "Rename or move “{tag}” to:", lambda _new: lambda lib: lib.tag([], add=[]))
+    window.tagging.ask_tag(tag, "Rename or move “{tag}” to:", lambda _new: lambda lib: lib.tags.change([], add=[]))
     assert title in shown(labels[0])
     assert "javascript:alert(1)" in shown(labels[1])
     assert query in shown(labels[2])
@@ -210,13 +210,13 @@ def test_markup_in_titles_text_notes_tags_and_queries_is_shown_as_text_everywher
     window.tagging.delete_tag(tag)
     qtbot.waitUntil(lambda: bool(questions), timeout=10_000)
     assert tag in shown(questions[0])
-    window.ops.edit(lambda lib: lib.rename_tag(tag, tag))  # a KnownError that quotes the tag
+    window.ops.edit(lambda lib: lib.tags.rename(tag, tag))  # a KnownError that quotes the tag
     qtbot.waitUntil(lambda: window.ops.error_box is not None, timeout=10_000)
     assert window.ops.error_box is not None
     assert window.ops.error_box.textFormat() == Qt.TextFormat.PlainText
     assert tag in window.ops.error_box.text()
     window.ops.error_box.close()
-    summary = library.article(article_id).summary
+    summary = library.articles.get(article_id).summary
     assert TrashDialog([summary]).articles.item(0).text() == f"#{article_id}  {title}"
     assert title in TextEditDialog(title, "text").windowTitle()
     assert DetailsDialog(summary).title.text() == title
@@ -250,19 +250,19 @@ def test_csv_neutralises_formulas_in_titles_notes_tags_and_annotations(library: 
             f"{payload.strip()} headline {number}\n\nHue (VNA) – {payload} appears in the text of story {number} on purpose.\n",
             encoding="utf-8",
         )
-    report = library.import_paths([src])
+    report = library.imports.paths([src])
     ids = [outcome.id or 0 for outcome in report.outcomes]
     assert len(ids) == len(payloads)
     assert all(ids)
     for article_id, payload in zip(ids, payloads, strict=True):
-        library.edit_details(article_id, title=payload)
-        library.tag([article_id], add=[payload.strip()])
-        library.add_note(article_id, payload)
-        library.annotate_quote(article_id, payload.strip(), note=payload, tags=[payload.strip()])
+        library.articles.edit_details(article_id, title=payload)
+        library.tags.change([article_id], add=[payload.strip()])
+        library.notes.add(article_id, payload)
+        library.annotations.add_quote(article_id, payload.strip(), note=payload, tags=[payload.strip()])
     articles = tmp_path / "articles.csv"
     annotations = tmp_path / "annotations.csv"
-    library.export_csv(articles, columns=["id", "title", "tags", "notes", "text"])
-    library.export_csv(annotations, per="annotation")
+    library.exports.csv(articles, columns=["id", "title", "tags", "notes", "text"])
+    library.exports.csv(annotations, per="annotation")
     checked = 0
     for path in (articles, annotations):
         with path.open(encoding="utf-8-sig", newline="") as handle:
@@ -272,10 +272,10 @@ def test_csv_neutralises_formulas_in_titles_notes_tags_and_annotations(library: 
                 assert not cell.startswith(FORMULA_STARTS), (path.name, cell)
                 checked += cell.startswith("'")
     assert checked >= 4 * len(payloads)  # titles, tags, notes; annotation notes, quotes and tags
-    preview = library.csv_preview(columns=["title", "notes"])
+    preview = library.exports.csv_preview(columns=["title", "notes"])
     assert all(not line.startswith(FORMULA_STARTS) for line in preview.splitlines())
     exported = tmp_path / "all.json"
-    library.export_json(exported)
+    library.exports.json(exported)
     document = json.loads(exported.read_text(encoding="utf-8"))
     assert {row["body"] for row in document["tables"]["notes"]} == set(payloads)  # JSON is for machines: nothing added
 
@@ -309,29 +309,29 @@ HOSTILE_QUERIES = [
 
 
 def test_query_text_never_reaches_sql_and_the_archive_stays_whole(seeded: Library, tmp_path: Path) -> None:
-    seeded.tag([1], add=['Bob\'s "quoted" tag', "100%_sure"])
-    seeded.add_note(2, "'; DROP TABLE notes; --")
-    seeded.save_search("Robert'); DROP TABLE saved_searches;--", "Vietnam")
+    seeded.tags.change([1], add=['Bob\'s "quoted" tag', "100%_sure"])
+    seeded.notes.add(2, "'; DROP TABLE notes; --")
+    seeded.vocabulary.save_search("Robert'); DROP TABLE saved_searches;--", "Vietnam")
     before = dump(seeded)
-    plain = {query: set(seeded.browse(query).ids) for query in ("", "Vietnam")}
+    plain = {query: set(seeded.search.browse(query).ids) for query in ("", "Vietnam")}
     for query in HOSTILE_QUERIES:
         for run in (
-            lambda q=query: seeded.search(q, facets=True),
-            lambda q=query: seeded.browse(q),
-            lambda q=query: seeded.facets(q),
-            lambda q=query: seeded.scope_ids(f"search:{q}"),
-            lambda q=query: seeded.scope_ids(f"tag:{q}"),
+            lambda q=query: seeded.search.find(q, facets=True),
+            lambda q=query: seeded.search.browse(q),
+            lambda q=query: seeded.search.facets(q),
+            lambda q=query: seeded.exports.scope_ids(f"search:{q}"),
+            lambda q=query: seeded.exports.scope_ids(f"tag:{q}"),
         ):
             with contextlib.suppress(KnownError):  # a plain message is a fine answer; anything else fails the test
                 run()
         assert dump(seeded) == before, query
-    assert {hit.id for hit in seeded.search("DROP TABLE").hits} == {2}  # the note's words, found as words
-    assert set(seeded.browse('tag:"Bob\'s \\"quoted\\" tag"').ids) <= {1}
-    assert seeded.browse('tag:"100%_sure"').ids == [1]
-    assert seeded.browse('tag:"100%"').ids == []  # % and _ are no wildcards in a tag
-    assert seeded.saved_query("Robert'); DROP TABLE saved_searches;--") == "Vietnam"
-    assert {query: set(seeded.browse(query).ids) for query in ("", "Vietnam")} == plain
-    assert seeded.check().ok
+    assert {hit.id for hit in seeded.search.find("DROP TABLE").hits} == {2}  # the note's words, found as words
+    assert set(seeded.search.browse('tag:"Bob\'s \\"quoted\\" tag"').ids) <= {1}
+    assert seeded.search.browse('tag:"100%_sure"').ids == [1]
+    assert seeded.search.browse('tag:"100%"').ids == []  # % and _ are no wildcards in a tag
+    assert seeded.vocabulary.saved_query("Robert'); DROP TABLE saved_searches;--") == "Vietnam"
+    assert {query: set(seeded.search.browse(query).ids) for query in ("", "Vietnam")} == plain
+    assert seeded.check.run().ok
 
 
 def test_no_sql_is_ever_built_from_strings() -> None:
@@ -407,14 +407,14 @@ def test_the_index_is_only_ever_opened_from_the_archive_folder_and_never_through
     own.symlink_to(foreign, target_is_directory=True)
     with Library.open(root) as reopened:
         assert any("link to somewhere else" in notice for notice in reopened.notices), reopened.notices
-        assert [hit.id for hit in reopened.search("Vietnam").hits]
-        assert reopened.check().ok
+        assert [hit.id for hit in reopened.search.find("Vietnam").hits]
+        assert reopened.check.run().ok
     assert not marker.exists()
     assert not own.is_symlink()
     assert own.is_dir()
     assert any(foreign.glob(f"_{INDEX_NAME}_*.toc"))  # the link's target is left alone, never deleted through the link
     with Library.open(root, read_only=True) as reader:
-        assert reader.count() == 5
+        assert reader.articles.count() == 5
     assert not marker.exists()
     constructed = [
         f"{path.relative_to(REPO)}:{node.lineno}"
@@ -445,13 +445,13 @@ def test_a_json_import_never_unpickles_and_pickles_inside_it_are_just_data(libra
     path = tmp_path / "pickled.json"
     path.write_text(json.dumps(document), encoding="utf-8")
     with contextlib.suppress(KnownError):  # a damaged export is refused in plain words; what matters: nothing unpickled
-        library.import_json(path)
+        library.exports.import_json(path)
     assert not marker.exists()
     jsonl = tmp_path / "pickled.jsonl"
     jsonl.write_bytes(
         json.dumps({"title": "Pickle", "text": "Hue (VNA) – " + payload.decode("latin-1")}).encode() + b"\n" + payload + b"\n"
     )
-    library.import_paths([jsonl])
+    library.imports.paths([jsonl])
     assert not marker.exists()
     unsafe = {"pickle", "marshal", "shelve", "dill", "yaml", "eval", "exec"}  # modules and builtins that run what they read
     for path in sorted((REPO / "desktop").rglob("*.py")):

@@ -81,7 +81,7 @@ def test_a_folder_of_hostile_files_gives_each_file_one_outcome_and_keeps_the_goo
     (src / "sub" / "up").symlink_to(src.parent)  # a link back up the tree
     (src / "sub" / "nested.txt").write_text(story(2), encoding="utf-8")
 
-    report = library.import_paths([src])
+    report = library.imports.paths([src])
 
     got = outcomes_by_name(report)
     assert set(got) == {*hostile, "name-not-utf8-\\xff\\xfe.txt", "loop", "self.txt", "up", "nested.txt"}
@@ -111,28 +111,28 @@ def test_a_folder_of_hostile_files_gives_each_file_one_outcome_and_keeps_the_goo
     assert "cannot read" in reasons["self.txt"]
 
     ids = {Path(o.path).name: o.id or 0 for o in report.outcomes if o.id}
-    invalid = library.article(ids["invalid-utf8.txt"])
+    invalid = library.articles.get(ids["invalid-utf8.txt"])
     assert invalid.summary.title == "Cà phê giá tăng"  # the UTF-8 stays UTF-8; only the stray byte is read as cp1252
     assert "Giá cà phê tăng ÿ mạnh" in invalid.text
     assert invalid.encoding == "utf-8 (1 byte read as cp1252)"
-    mixed = library.article(ids["mixed-encodings.txt"])
+    mixed = library.articles.get(ids["mixed-encodings.txt"])
     assert "Hà Nội (VNA) – Hội chợ mở cửa hôm nay." in mixed.text
     assert "Café crème à la carte." in mixed.text
-    controls = library.article(ids["few-controls.txt"])
+    controls = library.articles.get(ids["few-controls.txt"])
     assert controls.summary.title == "Bell rings twice"
     assert not any(ch < " " and ch != "\n" for ch in controls.text)
-    rtl = library.article(ids["rtl-override.txt"])
+    rtl = library.articles.get(ids["rtl-override.txt"])
     assert rtl.summary.title == "Invoice exe.txt for May"  # no override left to reverse what is shown
-    assert library.original(ids["rtl-override.txt"]) == hostile["rtl-override.txt"]  # the original keeps every byte
-    assert library.article(ids["deep.html"]).summary.title == "Deep page"
-    scripted = library.article(ids["scripted.html"])
+    assert library.articles.original(ids["rtl-override.txt"]) == hostile["rtl-override.txt"]  # the original keeps every byte
+    assert library.articles.get(ids["deep.html"]).summary.title == "Deep page"
+    scripted = library.articles.get(ids["scripted.html"])
     assert scripted.summary.title == "Port traffic grows"
     for leftover in ("fetch", "steal", "frame text", "object text", "alert", "pixel", "127.0.0.1"):
         assert leftover not in scripted.text
-    odd = library.article(ids["name-not-utf8-\\xff\\xfe.txt"])
+    odd = library.articles.get(ids["name-not-utf8-\\xff\\xfe.txt"])
     assert odd.source.endswith("/name-not-utf8-\\xff\\xfe.txt")
-    assert library.original(ids["name-not-utf8-\\xff\\xfe.txt"]) == story(1).encode()
-    assert library.check().ok
+    assert library.articles.original(ids["name-not-utf8-\\xff\\xfe.txt"]) == story(1).encode()
+    assert library.check.run().ok
 
 
 def test_a_name_that_is_not_utf8_reaches_the_command_lines_json(tmp_path: Path) -> None:
@@ -164,12 +164,12 @@ def test_files_of_several_hundred_mb_are_refused_by_size_without_being_read(libr
         handle.seek(400 * MB, os.SEEK_CUR)  # a 400 MB line of NUL bytes
         handle.write(b"\n" + json.dumps({"title": "After the hole", "text": "Hue (VNA) – The line after the huge one."}).encode() + b"\n")
     (src / "good.txt").write_text(GOOD, encoding="utf-8")
-    report = library.import_paths([src])
+    report = library.imports.paths([src])
     got = {o.path.rsplit("/", 1)[1]: (o.outcome, o.reason or "") for o in report.outcomes}
     assert got["huge.txt"] == ("skipped", "too large for an article (400.0 MB; the limit is 50.0 MB)")
     assert got["huge.jsonl:2"] == ("skipped", "line 2: too large for an article (the limit is 50.0 MB)")
     assert got["huge.jsonl:1"][0] == got["huge.jsonl:3"][0] == got["good.txt"][0] == "imported"
-    assert sorted(s.title for s in library.list_articles()) == ["After the hole", "Before the hole", "Ferry line reopens"]
+    assert sorted(s.title for s in library.articles.summaries()) == ["After the hole", "Before the hole", "Ferry line reopens"]
 
 
 def test_a_text_of_millions_of_characters_is_imported_whole(library: Library, tmp_path: Path) -> None:
@@ -177,11 +177,11 @@ def test_a_text_of_millions_of_characters_is_imported_whole(library: Library, tm
     path = tmp_path / "book.txt"
     body = "word " * 700_010
     path.write_text("A whole book\n\n" + body + "\nThe last line.", encoding="utf-8")
-    (outcome,) = library.import_paths([path]).outcomes
+    (outcome,) = library.imports.paths([path]).outcomes
     assert outcome.outcome == "imported", outcome.reason
-    (summary,) = library.list_articles()
+    (summary,) = library.articles.summaries()
     assert summary.title == "A whole book"
-    assert len(library.article(summary.id).text) > 3_500_000
+    assert len(library.articles.get(summary.id).text) > 3_500_000
 
 
 def test_jsonl_with_bad_lines_imports_the_good_ones_and_names_each_bad_line(library: Library, tmp_path: Path) -> None:
@@ -201,7 +201,7 @@ def test_jsonl_with_bad_lines_imports_the_good_ones_and_names_each_bad_line(libr
         json.dumps({"title": "Last line", "text": "Da Nang (VNA) – The last line has no newline."}).encode(),  # 12 good
     ]
     path.write_bytes(b"\n".join(lines))
-    report = library.import_paths([path])
+    report = library.imports.paths([path])
     got = {int(o.path.rsplit(":", 1)[1]): (o.outcome, o.reason or "") for o in report.outcomes}
     assert sorted(got) == [1, 2, 3, 4, 5, 6, 8, 9, 10, 11, 12]
     assert {number for number, (outcome, _) in got.items() if outcome == "imported"} == {1, 8, 9, 10, 12}
@@ -213,14 +213,14 @@ def test_jsonl_with_bad_lines_imports_the_good_ones_and_names_each_bad_line(libr
     assert "object" in got[4][1]
     assert "text" in got[5][1]
     assert "text" in got[6][1]
-    titles = {summary.title for summary in library.list_articles()}
+    titles = {summary.title for summary in library.articles.summaries()}
     assert "NUL and override" in titles
-    assert library.check().ok
+    assert library.check.run().ok
 
 
 def test_a_json_export_from_a_newer_version_or_damaged_is_refused_and_changes_nothing(seeded: Library, tmp_path: Path) -> None:
     exported = tmp_path / "export.json"
-    seeded.export_json(exported)
+    seeded.exports.json(exported)
     document = json.loads(exported.read_text(encoding="utf-8"))
     before = dump(seeded)
     newer = dict(document, version=2)
@@ -243,9 +243,9 @@ def test_a_json_export_from_a_newer_version_or_damaged_is_refused_and_changes_no
         else:
             path.write_text(text, encoding="utf-8")
         with pytest.raises(KnownError, match=message):
-            seeded.import_json(path)
+            seeded.exports.import_json(path)
         assert dump(seeded) == before, name
-    assert seeded.check().ok
+    assert seeded.check.run().ok
 
 
 def test_unreadable_files_and_folders_are_skipped_with_a_reason(tmp_path: Path) -> None:
@@ -262,8 +262,8 @@ def test_unreadable_files_and_folders_are_skipped_with_a_reason(tmp_path: Path) 
     result = base / "result.json"
     as_nobody = os.geteuid() == 0
     with Library.open(tmp_path / "warm-up") as warm:  # load every module the import needs before the fork
-        warm.import_paths([src / "good.txt"])
-        warm.check()
+        warm.imports.paths([src / "good.txt"])
+        warm.check.run()
     try:
         if as_nobody:
             for root, dirs, files in os.walk(base):
@@ -280,8 +280,8 @@ def test_unreadable_files_and_folders_are_skipped_with_a_reason(tmp_path: Path) 
                     os.setgid(65534)
                     os.setuid(65534)
                 with Library.open(base / "archive") as library:
-                    report = library.import_paths([src])
-                    ok = library.check().ok
+                    report = library.imports.paths([src])
+                    ok = library.check.run().ok
                 outcomes = [[o.path, o.outcome, o.reason] for o in report.outcomes]
                 result.write_text(json.dumps({"outcomes": outcomes, "ok": ok}), encoding="utf-8")
                 code = 0
@@ -317,9 +317,9 @@ def _child_import(tmp_path: Path, src: Path) -> dict[str, object]:
         from desktop.library import Library
         with Library.open(Path({str(tmp_path / "archive")!r})) as library:
             started = time.monotonic()
-            report = library.import_paths([Path({str(src)!r})])
+            report = library.imports.paths([Path({str(src)!r})])
             seconds = time.monotonic() - started
-            ok = library.check().ok
+            ok = library.check.run().ok
         # VmHWM: this program's own peak (ru_maxrss would carry the forking pytest's size across exec)
         status = Path("/proc/self/status").read_text()
         peak = int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmHWM:"))) / 1024

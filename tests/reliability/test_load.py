@@ -64,7 +64,7 @@ class Searcher(threading.Thread):
         rng = random.Random(3)
         while not self.stop.wait(PAUSE_S):
             try:
-                self.library.search(rng.choice(QUERIES), limit=20)
+                self.library.search.find(rng.choice(QUERIES), limit=20)
                 self.searches += 1
             except Exception as exc:  # never expected: say what it was, with where its cause was raised
                 self.errors.append(_described(exc))
@@ -78,17 +78,17 @@ def test_a_large_import_then_a_thousand_edits_while_searching(tmp_path: Path) ->
     figures: dict[str, object] = {"articles": count, "edits": EDITS}
     with Library.open(tmp_path / "archive") as library:
         started = time.perf_counter()
-        report = library.import_paths(corpus)
+        report = library.imports.paths(corpus)
         elapsed = time.perf_counter() - started
         figures["import_s"] = round(elapsed, 1)
         figures["import_per_s"] = round(count / elapsed, 1)
         assert report.count("imported") + report.count("duplicate") == count, [o for o in report.outcomes if o.outcome == "skipped"][:3]
-        stored = library.count()
+        stored = library.articles.count()
         figures["stored"] = stored
         figures["memory_mb_after_import"] = memory_mb()
 
         rng = random.Random(11)
-        ids = library.browse("", sort="date").ids
+        ids = library.search.browse("", sort="date").ids
         searcher = Searcher(library)
         searcher.start()
         memory: dict[int, dict[str, float]] = {}
@@ -99,17 +99,17 @@ def test_a_large_import_then_a_thousand_edits_while_searching(tmp_path: Path) ->
                 article_id = rng.choice(ids)
                 kind = edit % 4
                 if kind == 0:
-                    library.tag([article_id, rng.choice(ids)], add=[f"Load/{edit % 17}"])
+                    library.tags.change([article_id, rng.choice(ids)], add=[f"Load/{edit % 17}"])
                 elif kind == 1:
-                    text = library.article(article_id).text
+                    text = library.articles.get(article_id).text
                     start = rng.randrange(0, max(1, len(text) - 40))
-                    library.annotate(article_id, start, start + 30, note=f"load edit {edit}", tags=["Load"])
+                    library.annotations.add(article_id, start, start + 30, note=f"load edit {edit}", tags=["Load"])
                     annotated.append(article_id)
                 elif kind == 2:
-                    library.tag([article_id], remove=[f"Load/{(edit - 2) % 17}"])
+                    library.tags.change([article_id], remove=[f"Load/{(edit - 2) % 17}"])
                 else:
-                    records = library.annotations(annotated[-1])
-                    library.edit_annotation(records[-1].id, note=f"checked in edit {edit}")
+                    records = library.annotations.of(annotated[-1])
+                    library.annotations.edit(records[-1].id, note=f"checked in edit {edit}")
                 if edit + 1 in (200, 600, EDITS):
                     memory[edit + 1] = memory_mb()
         finally:
@@ -121,12 +121,12 @@ def test_a_large_import_then_a_thousand_edits_while_searching(tmp_path: Path) ->
         assert searcher.errors == []
         assert searcher.searches > 0
         started = time.perf_counter()
-        check = library.check()
+        check = library.check.run()
         figures["check_s"] = round(time.perf_counter() - started, 1)
         assert check.ok, check.problems
         assert check.indexed == stored
-        assert len(library.annotations()) == EDITS // 4
-        assert library.search("annotation:checked", limit=5).total > 0
+        assert len(library.annotations.of()) == EDITS // 4
+        assert library.search.find("annotation:checked", limit=5).total > 0
     (tmp_path / "load.json").write_text(json.dumps(figures, indent=1), encoding="utf-8")
     print(f"\nload: {figures}")
     # memory stays level over the last 400 edits: a leak per edit or per search would show here

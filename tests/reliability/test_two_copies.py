@@ -29,10 +29,10 @@ HOLDER = textwrap.dedent(
     from desktop.library import Library
 
     library = Library.open(Path(sys.argv[1]))
-    library.import_paths([Path(sys.argv[2])])
+    library.imports.paths([Path(sys.argv[2])])
     print("ready", flush=True)
     for line in sys.stdin:  # each line: an article id to tag, while the other copy watches
-        library.tag([int(line)], add=["From the holder"])
+        library.tags.change([int(line)], add=["From the holder"])
         print("tagged", flush=True)
     library.close()
     """
@@ -62,19 +62,19 @@ def test_a_second_copy_is_refused_write_access_and_reads_instead(archive_dir: Pa
         Library.open(archive_dir)
     with Library.open(archive_dir, read_only=True) as reader:
         assert reader.read_only
-        assert reader.count() == 5
+        assert reader.articles.count() == 5
         with pytest.raises(ReadOnlyArchiveError):
-            reader.tag([1], add=["Refused"])
+            reader.tags.change([1], add=["Refused"])
         with pytest.raises(ReadOnlyArchiveError):
-            reader.import_paths([archive_dir])
+            reader.imports.paths([archive_dir])
         # the writer changes the archive; the reader sees it on its next read
         assert holder.stdin is not None
         assert holder.stdout is not None
         holder.stdin.write("2\n")
         holder.stdin.flush()
         assert holder.stdout.readline().strip() == "tagged"
-        assert "From the holder" in reader.article(2).tags
-        assert [hit.id for hit in reader.search("tag:Refused").hits] == []
+        assert "From the holder" in reader.articles.get(2).tags
+        assert [hit.id for hit in reader.search.find("tag:Refused").hits] == []
 
 
 def test_the_window_opens_read_only_and_the_cli_reads_but_refuses_to_write(archive_dir: Path, holder: subprocess.Popen[str]) -> None:
@@ -102,9 +102,9 @@ def test_a_lock_left_by_a_killed_copy_is_recovered(archive_dir: Path, holder: su
     with Library.open(archive_dir) as library:
         assert not library.read_only
         assert f"process {os.getpid()} on " in (archive_dir / ".lock").read_text(encoding="utf-8")
-        assert library.count() == 5
-        library.tag([1], add=["After the kill"])
-        assert library.check().ok
+        assert library.articles.count() == 5
+        library.tags.change([1], add=["After the kill"])
+        assert library.check.run().ok
 
 
 def test_copies_started_together_never_write_at_once(tmp_path: Path) -> None:
@@ -122,5 +122,5 @@ def test_copies_started_together_never_write_at_once(tmp_path: Path) -> None:
             assert "open in another Archive Browser" in err
     assert any(code == 0 for code, _ in results)
     with Library.open(archive) as library:
-        assert library.count() == 120
-        assert library.check().ok
+        assert library.articles.count() == 120
+        assert library.check.run().ok

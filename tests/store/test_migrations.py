@@ -71,12 +71,12 @@ def test_an_older_archive_is_backed_up_then_upgraded_keeping_its_articles(archiv
     engine.dispose()
     with Library.open(archive_dir) as library:
         assert any("Upgraded the archive" in notice for notice in library.notices)
-        library.import_paths([sample_dir])
+        library.imports.paths([sample_dir])
     backups = list((archive_dir / "backups").glob("before-upgrade-*.sqlite"))
     assert len(backups) == 1
     with sqlite3.connect(backups[0]) as backup:
         assert backup.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
     backup.close()
     with Library.open(archive_dir) as library:
-        assert library.count() == 5
+        assert library.articles.count() == 5
         assert library.notices == []

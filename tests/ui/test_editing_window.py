@@ -25,7 +25,7 @@ def window(qtbot, archive_dir: Path, tmp_path: Path, sample_dir: Path) -> Iterat
         win.importer.import_paths([sample_dir])
     assert win.importer.last_summary is not None
     win.importer.last_summary.close()
-    qtbot.waitUntil(lambda: win.library is not None and win.library.index_ready, timeout=20_000)
+    qtbot.waitUntil(lambda: win.library is not None and win.library.index.ready, timeout=20_000)
     yield win
     win.close()
 
@@ -74,7 +74,7 @@ def test_annotate_a_selected_passage_then_undo(qtbot, window: MainWindow, monkey
     monkeypatch.setattr("desktop.ui.editing.QInputDialog.getMultiLineText", lambda *args, **kwargs: answer)
     with qtbot.waitSignal(window.article_shown, timeout=20_000):
         edit_and_wait(qtbot, window, window.editing.annotate_selection)
-    (record,) = window.library.annotations(article.id)
+    (record,) = window.library.annotations.of(article.id)
     assert (record.exact, record.note, record.tags) == ("Washington", "the capital", ("Places/US",))
     assert article.text[record.start : record.end] == "Washington"
     qtbot.waitUntil(lambda: window.reader.annotation_list.count() == 1, timeout=10_000)
@@ -94,7 +94,7 @@ def test_delete_moves_to_trash_and_undo_restores(qtbot, window: MainWindow) -> N
     with qtbot.waitSignal(window.view_updated, timeout=20_000):
         edit_and_wait(qtbot, window, window.ops.undo_stack.undo)
     qtbot.waitUntil(lambda: window.browser.model.rowCount() == 5, timeout=10_000)
-    assert window.library.check().ok
+    assert window.library.check.run().ok
 
 
 def test_edit_shortcuts_are_listed(window: MainWindow) -> None:
@@ -110,17 +110,17 @@ def test_rename_colour_and_delete_a_tag_from_the_sidebar(qtbot, window: MainWind
     edit_and_wait(qtbot, window, window.tagging.tag_selected)
     monkeypatch.setattr("desktop.ui.tagging.QInputDialog.getText", lambda *args, **kwargs: ("Party/Diplomacy", True))
     edit_and_wait(
-        qtbot, window, lambda: window.tagging.ask_tag("Diplomacy", "{tag}", lambda new: lambda lib: lib.rename_tag("Diplomacy", new))
+        qtbot, window, lambda: window.tagging.ask_tag("Diplomacy", "{tag}", lambda new: lambda lib: lib.tags.rename("Diplomacy", new))
     )
-    assert [tag.name for tag in window.library.tags()] == ["Party", "Party/Diplomacy"]
+    assert [tag.name for tag in window.library.tags.all()] == ["Party", "Party/Diplomacy"]
     monkeypatch.setattr("desktop.ui.tagging.QColorDialog.getColor", lambda *args, **kwargs: QColor("#aa3300"))
     edit_and_wait(qtbot, window, lambda: window.tagging.choose_colour("Party"))
-    assert {tag.name: tag.color for tag in window.library.tags()}["Party"] == "#aa3300"
+    assert {tag.name: tag.color for tag in window.library.tags.all()}["Party"] == "#aa3300"
     monkeypatch.setattr("desktop.ui.tagging.QMessageBox.question", lambda *args, **kwargs: QMessageBox.StandardButton.Yes)
     edit_and_wait(qtbot, window, lambda: window.tagging.delete_tag("Party"))
-    assert window.library.tags() == []
+    assert window.library.tags.all() == []
     edit_and_wait(qtbot, window, window.ops.undo_stack.undo)
-    assert [tag.name for tag in window.library.tags()] == ["Party", "Party/Diplomacy"]
+    assert [tag.name for tag in window.library.tags.all()] == ["Party", "Party/Diplomacy"]
 
 
 def test_correct_the_text_and_see_notes(qtbot, window: MainWindow, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -136,10 +136,10 @@ def test_correct_the_text_and_see_notes(qtbot, window: MainWindow, monkeypatch: 
     monkeypatch.setattr("desktop.ui.editing.TextEditDialog.exec", lambda dialog: True)
     monkeypatch.setattr("desktop.ui.editing.TextEditDialog.text", lambda dialog: "Corrected headline\n\n" + article.text)
     edit_and_wait(qtbot, window, window.editing.edit_text)
-    assert window.library.article(article.id).text.startswith("Corrected headline")
-    assert window.library.original(article.id) == Path(article.source).read_bytes()
+    assert window.library.articles.get(article.id).text.startswith("Corrected headline")
+    assert window.library.articles.original(article.id) == Path(article.source).read_bytes()
     edit_and_wait(qtbot, window, window.ops.undo_stack.undo)
-    assert window.library.article(article.id).text == article.text
+    assert window.library.articles.get(article.id).text == article.text
 
 
 def test_details_notes_and_annotations_edited_and_deleted_from_the_reader(
@@ -155,7 +155,7 @@ def test_details_notes_and_annotations_edited_and_deleted_from_the_reader(
         lambda dialog: {"title": "Party talks in Washington", "agency": "TTXVN", "place": "", "date": "2023-07"},
     )
     edit_and_wait(qtbot, window, window.editing.edit_details)
-    summary = window.library.article(article.id).summary
+    summary = window.library.articles.get(article.id).summary
     assert (summary.title, summary.agency, summary.place, summary.date, summary.date_precision) == (
         "Party talks in Washington",
         "VNA",
@@ -163,23 +163,23 @@ def test_details_notes_and_annotations_edited_and_deleted_from_the_reader(
         "2023-07",
         "month",
     )
-    window.library.add_note(article.id, "first draft")
-    window.library.annotate_quote(article.id, "Washington", note="capital")
+    window.library.notes.add(article.id, "first draft")
+    window.library.annotations.add_quote(article.id, "Washington", note="capital")
     with qtbot.waitSignal(window.article_shown, timeout=20_000):
         window.browser.open_article(article.id)
     note_id = window.reader.notes[0].id
     monkeypatch.setattr("desktop.ui.editing.QInputDialog.getMultiLineText", lambda *args, **kwargs: ("second draft", True))
     edit_and_wait(qtbot, window, lambda: window.editing.edit_note(note_id))
-    assert [n.body for n in window.library.notes(article.id)] == ["second draft"]
+    assert [n.body for n in window.library.notes.of(article.id)] == ["second draft"]
     qtbot.waitUntil(lambda: bool(window.reader.annotations), timeout=10_000)
     annotation_id = window.reader.annotations[0].id
     monkeypatch.setattr("desktop.ui.editing.QInputDialog.getMultiLineText", lambda *args, **kwargs: ("the US capital\ntags: Places", True))
     edit_and_wait(qtbot, window, lambda: window.editing.edit_annotation(annotation_id))
-    assert [(a.note, a.tags) for a in window.library.annotations(article.id)] == [("the US capital", ("Places",))]
+    assert [(a.note, a.tags) for a in window.library.annotations.of(article.id)] == [("the US capital", ("Places",))]
     edit_and_wait(qtbot, window, lambda: window.reader.delete_requested.emit("annotation", annotation_id))
-    assert window.library.annotations(article.id) == []
+    assert window.library.annotations.of(article.id) == []
     edit_and_wait(qtbot, window, window.ops.undo_stack.undo)
-    assert len(window.library.annotations(article.id)) == 1
+    assert len(window.library.annotations.of(article.id)) == 1
 
 
 def test_export_from_the_window_with_a_preview(qtbot, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

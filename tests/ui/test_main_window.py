@@ -56,11 +56,11 @@ def import_and_wait(qtbot, win: MainWindow, paths: list[Path]) -> ImportReport:
 
 def test_article_model_passes_the_model_tester(qtbot, qtmodeltester, seeded: Library) -> None:
     def answer(ids: list[int], page: int, generation: int) -> None:
-        rows = seeded.rows(ids)
+        rows = seeded.search.rows(ids)
         QTimer.singleShot(0, lambda: model.add_rows(generation, page, rows))  # rows arrive later, as from a worker
 
     model = ArticleTableModel(answer)
-    model.set_ids(seeded.browse().ids)
+    model.set_ids(seeded.search.browse().ids)
     qtmodeltester.check(model)
     assert model.rowCount() == 5
     qtbot.waitUntil(lambda: model.index(0, COLUMNS.index("date")).data() == "2023-07-03", timeout=5000)
@@ -84,7 +84,7 @@ def test_import_search_read_step_narrow_sort(qtbot, window: MainWindow, sample_d
     wait_rows(qtbot, window)
 
     # search as the user types (non-ASCII typed with insert, as QTest cannot)
-    qtbot.waitUntil(lambda: window.library is not None and window.library.index_ready, timeout=20_000)
+    qtbot.waitUntil(lambda: window.library is not None and window.library.index.ready, timeout=20_000)
 
     def type_query() -> None:
         window.search.box.insert("Nguyễn Phú Trọng")
@@ -154,7 +154,7 @@ def test_article_markup_is_shown_as_text(qtbot, window: MainWindow, tmp_path: Pa
 
 def test_saved_search_from_the_box(qtbot, window: MainWindow, sample_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import_and_wait(qtbot, window, [sample_dir])
-    qtbot.waitUntil(lambda: window.library is not None and window.library.index_ready, timeout=20_000)
+    qtbot.waitUntil(lambda: window.library is not None and window.library.index.ready, timeout=20_000)
     wait_view(qtbot, window, lambda: window.search.set_query("Biden OR Trump"))
     monkeypatch.setattr("desktop.ui.search_bar.QInputDialog.getText", lambda *args, **kwargs: ("Presidents", True))
     window.search.save_search()
@@ -176,7 +176,7 @@ def test_cancelled_import_keeps_what_was_committed(qtbot, window: MainWindow, tm
     assert report.cancelled
     assert 0 < report.count("imported") < 300
     assert window.library is not None
-    assert window.library.count() == report.count("imported")
+    assert window.library.articles.count() == report.count("imported")
 
 
 def test_layout_and_history_are_remembered(qtbot, archive_dir: Path, settings: QSettings, sample_dir: Path) -> None:
@@ -188,7 +188,7 @@ def test_layout_and_history_are_remembered(qtbot, archive_dir: Path, settings: Q
     first.resize(700, 500)  # the offscreen screen is 800×600
     first.main_split.setSizes([250, 450])
     wait_view(qtbot, first, lambda: first.browser.table.sortByColumn(COLUMNS.index("agency"), Qt.SortOrder.AscendingOrder))
-    qtbot.waitUntil(lambda: first.library is not None and first.library.index_ready, timeout=20_000)
+    qtbot.waitUntil(lambda: first.library is not None and first.library.index.ready, timeout=20_000)
     wait_view(qtbot, first, lambda: first.search.set_query("delegation"))
     first.close()
     second = MainWindow(archive_opener(archive_dir), settings=settings)
@@ -211,7 +211,7 @@ def test_shortcuts_are_listed(window: MainWindow) -> None:
 
 def test_a_locked_archive_opens_read_only(qtbot, archive_dir: Path, settings: QSettings, sample_dir: Path) -> None:
     with Library.open(archive_dir) as holder:
-        holder.import_paths([sample_dir])
+        holder.imports.paths([sample_dir])
         win = MainWindow(archive_opener(archive_dir), settings=settings)
         qtbot.addWidget(win)
         with qtbot.waitSignal(win.view_updated, timeout=20_000):
@@ -224,7 +224,7 @@ def test_a_locked_archive_opens_read_only(qtbot, archive_dir: Path, settings: QS
 
 def test_a_read_only_window_disables_every_action_that_writes(qtbot, archive_dir: Path, settings: QSettings, sample_dir: Path) -> None:
     with Library.open(archive_dir) as holder:
-        holder.import_paths([sample_dir])
+        holder.imports.paths([sample_dir])
         win = MainWindow(archive_opener(archive_dir), settings=settings)
         qtbot.addWidget(win)
         with qtbot.waitSignal(win.view_updated, timeout=20_000):

@@ -105,11 +105,11 @@ def test_empty_archive_then_search_then_read(display: str, tmp_path: Path) -> No
     assert distinct_colors(picture) > 5
 
     with Library.open(tmp_path / "sample-archive") as library:
-        ids = {Path(o.path).name[:3]: o.id or 0 for o in library.import_paths([SAMPLE_DIR]).outcomes}
-        library.tag([ids["000"], ids["003"]], add=["Party/Diplomacy/US"])
-        library.tag([ids["001"]], add=["Party/Congress"])
-        library.annotate_quote(ids["003"], "Antony Blinken", note="first meeting in Washington", tags=["People/US"])
-        library.annotate_quote(ids["003"], "Joe Biden", occurrence=2, note="the phone talks again")
+        ids = {Path(o.path).name[:3]: o.id or 0 for o in library.imports.paths([SAMPLE_DIR]).outcomes}
+        library.tags.change([ids["000"], ids["003"]], add=["Party/Diplomacy/US"])
+        library.tags.change([ids["001"]], add=["Party/Congress"])
+        library.annotations.add_quote(ids["003"], "Antony Blinken", note="first meeting in Washington", tags=["People/US"])
+        library.annotations.add_quote(ids["003"], "Joe Biden", occurrence=2, note="the phone talks again")
     app = App(display, tmp_path / "sample-archive", tmp_path / "home")
     try:
         time.sleep(3)

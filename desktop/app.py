@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QApplication
 from desktop import __version__
 from desktop.archive_folder import default_archive_dir
 from desktop.core.errors import ArchiveLockedError
-from desktop.library import Library, Progress, open_default_archive, sample_files
+from desktop.library import Library, Progress, format_samples, open_default_archive, sample_files
 from desktop.ui.dialogs import CrashDialog, write_crash_log
 from desktop.ui.main_window import MainWindow
 
@@ -71,6 +71,22 @@ def process_age() -> float:
         return time.perf_counter() - _IMPORTED_AT
 
 
+def formats_self_test(archive: Path) -> bool:
+    """Import one bundled file of each format into a new archive: every file must give at least one article."""
+    with Library.open(archive) as library, format_samples() as paths:
+        failed = []
+        for path in paths:
+            outcomes = library.imports.paths([path]).outcomes
+            stored = [o for o in outcomes if o.outcome in ("imported", "duplicate", "updated")]
+            print(f"format {path.name}: {len(stored)} of {len(outcomes)} stored", flush=True)
+            if not stored:
+                failed.append(f"{path.name}: {outcomes[0].reason if outcomes else 'nothing read'}")
+        if failed or not library.check.run().ok:
+            print("FAILED: formats not imported: " + ("; ".join(failed) or "check found problems"), file=sys.stderr)
+            return False
+    return True
+
+
 def self_test(qt_args: Sequence[str]) -> int:
     """Smoke mode for a build: import the bundled sample into a new archive, search, export, show the window."""
     with tempfile.TemporaryDirectory(prefix="archive-browser-self-test-") as folder:
@@ -88,6 +104,8 @@ def self_test(qt_args: Sequence[str]) -> int:
             if not library.check.run().ok:
                 print("FAILED: check found problems", file=sys.stderr)
                 return 1
+        if not formats_self_test(root / "formats"):
+            return 1
         app = QApplication([sys.argv[0], *qt_args])
         window = MainWindow(archive_opener(root / "archive"), settings=QSettings(str(root / "settings.ini"), QSettings.Format.IniFormat))
         shown: list[float] = []

@@ -9,7 +9,7 @@
 from __future__ import annotations
 
 from desktop.library.backups import KEEP_BACKUPS
-from desktop.library.facade import Library, open_default_archive, sample_files
+from desktop.library.facade import Library, format_samples, open_default_archive, sample_files
 from desktop.library.indexing import INDEX_BATCH
 from desktop.library.search import SEARCH_LIMIT, SORT_ORDERS, Browse, SearchResult
 from desktop.library.unit_of_work import Cancelled, Progress
@@ -26,6 +26,7 @@ __all__ = [
     "Library",
     "Progress",
     "SearchResult",
+    "format_samples",
     "open_default_archive",
     "sample_files",
 ]

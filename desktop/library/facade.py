@@ -147,6 +147,14 @@ def sample_files() -> Iterator[list[Path]]:
         yield sorted(p for p in Path(path).iterdir() if p.suffix == ".txt")
 
 
+@contextlib.contextmanager
+def format_samples() -> Iterator[list[Path]]:
+    """One bundled file of each import format (the packaged app's self-test imports them all)."""
+    folder = resources.files("desktop.data").joinpath("formats")
+    with resources.as_file(folder) as path:
+        yield sorted(p for p in Path(path).iterdir() if p.is_file() and not p.name.startswith(("_", ".")))
+
+
 def open_default_archive(progress: Progress | None = None, *, prepare_index: bool = True) -> Library:
     """Open the per-user archive, creating it and filling it with the sample articles on first run."""
     root = default_archive_dir()

@@ -242,3 +242,25 @@ def test_narrowing_in_memory_agrees_with_sql(seeded: Library, query: str) -> Non
         for sort, descending in (("date", True), ("title", False), ("agency", True)):
             ordered = seeded.search.browse(query, sort=sort, descending=descending).ids
             assert ordered == reader.search.browse(query, sort=sort, descending=descending).ids
+
+
+def _feed(*items: tuple[str, str, str]) -> str:
+    entries = "".join(
+        f"<item><guid>{guid}</guid><title>{title}</title><description>{body}</description></item>" for guid, title, body in items
+    )
+    return f'<?xml version="1.0"?><rss version="2.0"><channel><title>Desk</title>{entries}</channel></rss>'
+
+
+def test_a_feed_saved_again_under_the_same_name_keeps_every_story(library: Library, tmp_path: Path) -> None:
+    """Entries move in a feed from day to day: a story is known by its guid, never by its place in the file."""
+    rice = ("urn:rice", "Monday rice", "CAN THO (VNA) – Rice exports rose on Monday as the Mekong Delta harvest came in early.")
+    ferry = ("urn:ferry", "Sunday ferry", "CON DAO (VNA) – The ferry to Con Dao resumed on Sunday after a week of repairs.")
+    bridge = ("urn:bridge", "Tuesday bridge", "HANOI (VNA) – A new bridge over the Red River opened to traffic on Tuesday morning.")
+    feed = tmp_path / "latest.rss"
+    feed.write_text(_feed(rice, ferry), encoding="utf-8")
+    first = library.imports.paths([feed]).outcomes
+    assert [o.outcome for o in first] == ["imported", "imported"]
+    feed.write_text(_feed(bridge, rice), encoding="utf-8")
+    second = library.imports.paths([feed]).outcomes
+    assert [o.outcome for o in second] == ["imported", "duplicate"]
+    assert sorted(s.title for s in library.articles.summaries()) == ["Monday rice", "Sunday ferry", "Tuesday bridge"]

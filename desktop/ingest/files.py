@@ -39,6 +39,10 @@ class Candidate:
     article: ParsedArticle | None = None
     original: OriginalFile | None = None
     reason: str | None = None
+    #: whether a stored article from the same source with another text is this one corrected: true for a whole
+    #: file; a part named by its position (the third entry of a feed, the fifth story of an export) may be another
+    #: story next time, so a changed part is stored beside the earlier one, never over it
+    correctable: bool = True
 
 
 def display_path(path: Path | str) -> str:
@@ -160,4 +164,6 @@ def _candidate(item: Extracted | Refused, source: SourceFile, patterns: NewsPatt
         return _skip(label, f"{item.where}: {exc}" if item.where else str(exc))
     article.details = dict(item.details)
     data = item.original if item.original is not None else source.read()
-    return Candidate(label=label, article=article, original=_original(data, source.path, label, item.encoding))
+    return Candidate(
+        label=label, article=article, original=_original(data, source.path, label, item.encoding), correctable=item.part is None
+    )

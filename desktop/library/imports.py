@@ -88,7 +88,7 @@ class Imports:
                     return ImportOutcome(
                         candidate.label, "duplicate", duplicate_of=duplicate_of, reason=f"same text as article #{duplicate_of}"
                     )
-                earlier = repo.find_by_source(session, original.source)
+                earlier = repo.find_by_source(session, original.source) if candidate.correctable else None
                 if earlier is not None:
                     # the same source again with another text: a corrected version of that article
                     old_text = repo.article_text(session, earlier)

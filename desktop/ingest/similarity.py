@@ -15,6 +15,9 @@ BANDS = 20
 ROWS = NUM_PERM // BANDS
 SHINGLE_WORDS = 4
 NEAR_DUPLICATE_THRESHOLD = 0.5
+#: past this many distinct shingles a text is signed on a sample of them, chosen by the shingles' own hashes, so two
+#: copies of a long text keep the same sample (and their similarity) while a book-length text costs no more than this
+MAX_SHINGLES = 20_000
 _MERSENNE = (1 << 61) - 1
 _WORD = re.compile(r"\w+")
 _PACK = struct.Struct(f">{NUM_PERM}Q")
@@ -36,6 +39,9 @@ def signature(text: str) -> bytes | None:
     if len(words) < SHINGLE_WORDS * 2:
         return None
     hashes = {_hash64(" ".join(words[i : i + SHINGLE_WORDS])) for i in range(len(words) - SHINGLE_WORDS + 1)}
+    if len(hashes) > MAX_SHINGLES:
+        step = -(-len(hashes) // MAX_SHINGLES)
+        hashes = {h for h in hashes if h % step == 0} or hashes
     values = [min((a * h + b) % _MERSENNE for h in hashes) for a, b in _permutations()]
     return _PACK.pack(*values)
 

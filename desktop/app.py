@@ -81,6 +81,10 @@ def formats_self_test(archive: Path) -> bool:
             print(f"format {path.name}: {len(stored)} of {len(outcomes)} stored", flush=True)
             if not stored:
                 failed.append(f"{path.name}: {outcomes[0].reason if outcomes else 'nothing read'}")
+        # a web page's story without its furniture: the extractor (and the data files it reads) is really there
+        furniture = library.search.find("cookies").total
+        if furniture:
+            failed.append(f"the saved web page kept its cookie banner ({furniture} hits): main content extraction is missing")
         if failed or not library.check.run().ok:
             print("FAILED: formats not imported: " + ("; ".join(failed) or "check found problems"), file=sys.stderr)
             return False

@@ -220,6 +220,18 @@ def _lexisnexis(text: str) -> Export | None:
     return Export("LexisNexis", tuple(stories), header_fields)
 
 
+def _stories(text: str, markers: Sequence[re.Match[str]], read: Callable[[int, str], Story | None], *, with_marker: bool) -> list[Story]:
+    """The stories between markers that end them (the marker itself kept with its story when it holds a field)."""
+    stories: list[Story] = []
+    start = 0
+    for marker in markers:
+        story = read(len(stories) + 1, text[start : marker.end() if with_marker else marker.start()])
+        if story is not None:
+            stories.append(story)
+        start = marker.end()
+    return stories
+
+
 # --- Nexis Uni -------------------------------------------------------------------------------------------------
 
 
@@ -264,13 +276,7 @@ def _nexis_uni(text: str) -> Export | None:
     ends = list(_NU_END.finditer(text))
     if not ends:
         return None
-    stories: list[Story] = []
-    start = 0
-    for end in ends:
-        story = _nexis_uni_story(len(stories) + 1, text[start : end.start()])
-        if story is not None:
-            stories.append(story)
-        start = end.end()
+    stories = _stories(text, ends, _nexis_uni_story, with_marker=False)
     header_fields, _ = _fields(text.split("\n")[:6], re.compile(r"^(?P<label>[A-Za-z][A-Za-z ]+):[ \t]*(?P<value>.*)$"),
                                ("Date and Time", "Job Number", "Search Terms"), wrapped=False)  # fmt: skip
     return Export("Nexis Uni", tuple(stories), header_fields) if stories else None
@@ -312,13 +318,7 @@ def _factiva(text: str) -> Export | None:
     ids = list(_FV_DOC_ID.finditer(text))
     if not ids or not re.search(r"^[ \t]*HD(?:[ \t]|$)", text, re.MULTILINE):
         return None
-    stories: list[Story] = []
-    start = 0
-    for doc in ids:
-        story = _factiva_story(len(stories) + 1, text[start : doc.end()])
-        if story is not None:
-            stories.append(story)
-        start = doc.end()
+    stories = _stories(text, ids, _factiva_story, with_marker=True)
     return Export("Factiva", tuple(stories), {}) if stories else None
 
 

@@ -336,23 +336,35 @@ def _child_import(tmp_path: Path, src: Path) -> dict[str, object]:
 
 
 @pytest.mark.stress
-def test_a_million_line_file_is_imported_or_refused_with_memory_kept_sane(tmp_path: Path) -> None:
-    """A million short lines (2 MB of text) is an article; so is a million numbered lines (13 MB, a million distinct
-    words): no text is refused for its length alone."""
+def test_a_million_line_file_is_imported_with_memory_kept_sane(tmp_path: Path) -> None:
+    """A million short lines (2 MB of text) is an article, imported whole: no text is refused for its length alone."""
     src = tmp_path / "in"
     src.mkdir()
     with (src / "million-short-lines.txt").open("w", encoding="utf-8") as handle:
         handle.write("A file of a million lines\n\nHa Noi (VNA) – This body is followed by a million one-letter lines.\n")
         handle.write("a\n" * 1_000_000)
+    figures = _child_import(tmp_path, src)
+    got = {Path(path).name: (outcome, reason) for path, outcome, reason in figures["outcomes"]}  # type: ignore[attr-defined]
+    assert got["million-short-lines.txt"][0] == "imported"
+    assert figures["ok"]
+    assert figures["peak_mb"] < 800  # type: ignore[operator]
+
+
+@pytest.mark.stress
+def test_a_million_distinct_words_are_imported_with_memory_bounded(tmp_path: Path) -> None:
+    """A million numbered lines (13 MB, a million distinct words) is imported whole too. Indexing a million distinct
+    words in one document is what costs here (the analyzer's memo and Whoosh's postings pool, measured 1.5 GB at the
+    peak, docs/reliability.md): the bound says it stays that, not that it is small."""
+    src = tmp_path / "in"
+    src.mkdir()
     with (src / "million-numbered-lines.txt").open("w", encoding="utf-8") as handle:
         handle.write("A log of a million lines\n\n")
         handle.writelines(f"line {number} ok\n" for number in range(1_000_000))
     figures = _child_import(tmp_path, src)
     got = {Path(path).name: (outcome, reason) for path, outcome, reason in figures["outcomes"]}  # type: ignore[attr-defined]
-    assert got["million-short-lines.txt"][0] == "imported"
     assert got["million-numbered-lines.txt"][0] == "imported"
     assert figures["ok"]
-    assert figures["peak_mb"] < 800  # type: ignore[operator]
+    assert figures["peak_mb"] < 2_000  # type: ignore[operator]
 
 
 @pytest.mark.stress

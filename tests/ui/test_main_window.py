@@ -299,3 +299,19 @@ def test_facet_model_passes_the_model_tester(qtbot, qtmodeltester, window: MainW
     import_and_wait(qtbot, window, [sample_dir])
     qtbot.waitUntil(lambda: window.facets._sections["agency"].rowCount() == 3, timeout=10_000)
     qtmodeltester.check(window.facets.facet_model)
+
+
+def test_a_folder_of_every_format_imports_in_the_window(qtbot, window: MainWindow) -> None:
+    """One file of each import format (the packaged self-test's folder): every file gives articles, all shown."""
+    formats = Path(__file__).parent.parent.parent / "data" / "formats"
+    report = import_and_wait(qtbot, window, [formats])
+    by_file: dict[str, list[str]] = {}
+    for outcome in report.outcomes:
+        by_file.setdefault(Path(outcome.path.split(":")[0]).name, []).append(outcome.outcome)
+    assert set(by_file) == {path.name for path in formats.iterdir()}
+    for name, outcomes in by_file.items():
+        assert set(outcomes) <= {"imported", "duplicate"}, (name, outcomes)
+    wait_rows(qtbot, window)
+    assert window.browser.model.rowCount() == report.count("imported")
+    assert window.library is not None
+    assert window.library.search.find("cookies").total == 0  # the saved page's banner stayed out

@@ -20,6 +20,9 @@ MAIN_CONTENT_MAX_TAGS = 150_000
 _DATA_URI = re.compile(r"data:[\w.+-]+/[\w.+-]+(?:;[\w.+=-]+)*;base64,[A-Za-z0-9+/=\s]{200,}")
 # a tag whose attributes run past 64 KB (real pages' longest are ~30 KB): millions of attributes take GBs to parse
 _HUGE_TAG = re.compile(r"<([A-Za-z][\w:.-]*)[^<>]{65536,}>")
+# the extractor's own loggers call a short or empty page an ERROR on stderr; here that is an ordinary outcome (the
+# visible text is read instead), so only their failures past that are heard
+_QUIET_LOGGERS = ("trafilatura", "htmldate", "courlan", "justext")
 # publication dates from the page's markup only: the extensive search reads dates out of copyright lines and sidebars
 _DATE_PARAMS = {"extensive_search": False, "original_date": True}
 
@@ -36,6 +39,12 @@ class MainContent:
     url: str | None = None
 
 
+@functools.cache
+def _quiet_extractor_logs() -> None:
+    for name in _QUIET_LOGGERS:
+        logging.getLogger(name).setLevel(logging.CRITICAL)
+
+
 def slim_markup(markup: str) -> str:
     """``markup`` without what holds no text and costs the parsers most: inline ``data:`` images, runaway attributes."""
     if "base64," in markup:
@@ -48,6 +57,8 @@ def main_content(markup: str, *, url: str | None = None) -> MainContent | None:
     if not markup.strip() or markup.count("<") > MAIN_CONTENT_MAX_TAGS:
         return None
     import trafilatura  # lxml, htmldate, courlan: loaded on the first web page, not when the app starts
+
+    _quiet_extractor_logs()
 
     try:
         document = trafilatura.bare_extraction(

@@ -250,7 +250,9 @@ def _parser() -> argparse.ArgumentParser:
 def _add_command(
     subparsers: argparse._SubParsersAction[argparse.ArgumentParser], command: Command, common: argparse.ArgumentParser
 ) -> None:
-    parser = subparsers.add_parser(command.name, parents=[common], help=command.help, aliases=list(command.aliases))
+    parser = subparsers.add_parser(
+        command.name, parents=[common], help=command.help, description=command.help, aliases=list(command.aliases)
+    )
     command.setup(parser)
     if command.actions:
         actions = parser.add_subparsers(dest=command.group, required=True, metavar=command.group.upper())

@@ -339,3 +339,26 @@ def test_facets_counted_the_quick_way_are_the_index_s_own(corpus: tuple[Library,
         slow = facet_labels(session, counted)
     assert quick == slow
     assert any(quick.values()) or not library.search.find(query).hits
+
+
+def test_publications_are_counted_and_narrow_by_their_clause(library: Library) -> None:
+    export = Path(__file__).resolve().parent / "data" / "exports" / "lexisnexis-4-stories.txt"
+    library.imports.paths([export, SAMPLE_DIR])
+    expected = {"Saigon Times Daily": 1, "Tuổi Trẻ": 1, "Viet Nam News (Hanoi)": 1, "Vietnam Investment Review": 1}
+    assert dict(library.search.facets("")["publication"]) == expected  # SQL, every article
+    in_result = dict(library.search.find("vietnam", limit=100, facets=True).facets["publication"])  # the index's counts
+    assert in_result == dict(library.search.facets("vietnam")["publication"])  # the same counted in memory
+    assert in_result == {"Viet Nam News (Hanoi)": 1, "Vietnam Investment Review": 1}
+    clause = facet_clause("publication", "Tuổi Trẻ")
+    assert clause == 'publication:"Tuổi Trẻ"'
+    for query in (clause, 'publication:"tuoi tre"', 'publication:"TUOI  TRE"'):
+        found = library.search.browse(query)
+        assert found.total == 1, query  # the table: in memory
+        assert dict(library.search.facets(query)["publication"]) == {"Tuổi Trẻ": 1}, query  # SQL
+        assert [hit.id for hit in library.search.find(query).hits] == found.ids, query  # the index
+    assert library.search.find(clause).hits[0].matched_in == ("publication",)
+    punctuated = library.search.browse(facet_clause("publication", "Viet Nam News (Hanoi)"))
+    assert punctuated.total == 1
+    outside = library.search.browse("-" + clause)
+    assert found.ids[0] not in outside.ids
+    assert outside.total == library.articles.count() - 1

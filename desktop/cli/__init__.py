@@ -22,6 +22,7 @@ from desktop.archive_folder import APP_NAME, default_archive_dir
 from desktop.cli import handlers as do
 from desktop.cli.handlers import EXIT_BUG, EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK, Handler, Output
 from desktop.core.errors import ArchiveLockedError, DatabaseDamagedError, KnownError
+from desktop.core.facets import NAMES as FACET_NAMES
 from desktop.ingest import formats
 from desktop.library import SORT_ORDERS, Library, open_default_archive
 
@@ -73,7 +74,7 @@ _LIMIT_20 = _arg("--limit", type=int, default=20)
 _OUT = _arg("out", type=Path, metavar="OUT")
 _SEARCH_OPTIONS = (
     _arg("--sort", choices=SORT_ORDERS, default="relevance"),
-    _arg("--facets", action="store_true", help="count the results by agency, year, tag and cluster"),
+    _arg("--facets", action="store_true", help=f"count the results by {', '.join(FACET_NAMES[:-1])} and {FACET_NAMES[-1]}"),
     _arg("--spans", action="store_true", help="give every hit's [start, end] on the clean text"),
 )
 _CSV_OPTIONS = (

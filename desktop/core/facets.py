@@ -39,6 +39,7 @@ class Facet:
 
 FACETS: tuple[Facet, ...] = (
     Facet("agency", "Agencies", "agency:{quoted}", "agency"),
+    Facet("publication", "Publications", "publication:{quoted}", "publication"),
     Facet("year", "Years", "date:{value}", "year"),
     Facet("tag", "Tags", "tag:{quoted}", "tag", multi_valued=True, hierarchical=True),
     Facet("cluster", "Near-duplicate clusters", "cluster:{value}", "cluster", min_count=2),

@@ -222,17 +222,18 @@ class ArticleText:
     tags: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
     annotations: tuple[str, ...] = ()
+    publication: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class MetaClause:
     """A filter on article metadata that SQL can answer without the index.
 
-    ``field`` is ``agency`` (folded names), ``tag`` (folded paths, children included), ``cluster``
+    ``field`` is ``agency`` or ``publication`` (folded names), ``tag`` (folded paths, children included), ``cluster``
     (cluster ids) or ``date`` (``(low, high)`` ISO bounds, either may be empty).
     """
 
-    field: Literal["agency", "tag", "cluster", "date", "all"]
+    field: Literal["agency", "publication", "tag", "cluster", "date", "all"]
     values: tuple[str, ...]
 
 

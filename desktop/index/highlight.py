@@ -196,7 +196,7 @@ def matched_in(
         if query_spans(value, parsed, field, expansions=expansions):
             found.append(name)
     for leaf in parsed.positive_leaves():
-        if isinstance(leaf, FieldValue) and leaf.field in ("agency", "tag") and leaf.field not in found:
+        if isinstance(leaf, FieldValue) and leaf.field in ("agency", "publication", "tag") and leaf.field not in found:
             found.append(leaf.field)
     if text.agency and "agency" not in found:
         agency = fold(text.agency)

@@ -27,6 +27,7 @@ FIELD_ALIASES = {
     "annotations": "annotation",
     "place": "place",
     "agency": "agency",
+    "publication": "publication",
     "tag": "tag",
     "tags": "tag",
     "date": "date",
@@ -374,6 +375,10 @@ class _Parser:
             if not path:
                 raise QuerySyntaxError("tag: needs a tag name")
             return FieldValue("tag", fold(path))
+        if name == "publication":  # the whole name as written, punctuation kept: "Viet Nam News (Hanoi)"
+            if not WORD.search(value):
+                raise QuerySyntaxError("publication: needs a name")
+            return FieldValue("publication", fold(" ".join(value.split())))
         if name == "agency":
             words = WORD.findall(value)
             if not words:

@@ -9,7 +9,7 @@ from desktop.core.models import ArticleText
 from desktop.core.text import fold, visible_text
 from desktop.index.analysis import COMMON_STEMS, SECTION, news_analyzer, pairs_analyzer, words_analyzer
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 UNDATED_LAST = "~"  # sorts after every ISO date
 
 
@@ -29,6 +29,7 @@ def build_schema(common: frozenset[str] = COMMON_STEMS) -> Schema:
         words=FieldType(Existence(), words_analyzer(), scorable=True),
         pairs=FieldType(Existence(), pairs_analyzer(common), scorable=True),
         agency=ID(sortable=True),
+        publication=ID(),
         tag=KEYWORD(commas=True, scorable=False),
         cluster=ID(sortable=True),
         date=ID(),
@@ -69,6 +70,7 @@ def document(article: ArticleText) -> dict[str, object]:
         "words": everything,
         "pairs": everything,
         "agency": fold(article.agency) if article.agency else "",
+        "publication": fold(article.publication) if article.publication else "",
         "tag": ",".join(tag_paths(article.tags)),
         "cluster": str(article.cluster_id) if article.cluster_id is not None else "",
         "date": article.date or "",

@@ -116,7 +116,7 @@ class Search:
     def browse(self, query: str = "", *, sort: str = "date", descending: bool = True) -> Browse:
         """The ids the article table shows for ``query``, in order.
 
-        No query, or one made only of metadata clauses (``agency:``, ``tag:``, ``date:``, ``cluster:``),
+        No query, or one made only of metadata clauses (``agency:``, ``publication:``, ``tag:``, ``date:``, ``cluster:``),
         is answered by SQL over every article; a query with words goes to the index (its best
         ``SEARCH_LIMIT`` hits), then ``sort`` (``relevance`` or a table column) orders them.
         """
@@ -230,6 +230,7 @@ def facet_labels(session: Session, facets: FacetCounts) -> FacetCounts:
     """Facet values as a person reads them: agencies and tags in their own spelling (the index and the store fold them)."""
     spelled = {
         "agency": {fold(name): name for name in repo.agency_names(session)},
+        "publication": {fold(name): name for name in repo.publication_names(session)},
         "tag": {"/".join(fold(part.strip()) for part in name.split("/")): name for name in repo.tag_names(session)},
     }
     return {

@@ -1,4 +1,4 @@
-"""The sidebar: facets of what the table shows (agency, year, tag tree, clusters) and the saved searches."""
+"""The sidebar: facets of what the table shows (agency, publication, year, tag tree, clusters) and the saved searches."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ COLLAPSED = {"cluster"}  # sections folded until the user opens them
 # find them (tests/ui checks every label is here), and tr() translates the label at run time.
 TRANSLATABLE_LABELS = (
     QT_TRANSLATE_NOOP("ArchiveBrowser", "Agencies"),
+    QT_TRANSLATE_NOOP("ArchiveBrowser", "Publications"),
     QT_TRANSLATE_NOOP("ArchiveBrowser", "Years"),
     QT_TRANSLATE_NOOP("ArchiveBrowser", "Tags"),
     QT_TRANSLATE_NOOP("ArchiveBrowser", "Near-duplicate clusters"),

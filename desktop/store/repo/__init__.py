@@ -24,7 +24,7 @@ from desktop.store.repo.articles import (
     update_details,
     update_text,
 )
-from desktop.store.repo.browse import SORT_COLUMNS, agency_names, browse_ids, rows_for
+from desktop.store.repo.browse import SORT_COLUMNS, agency_names, browse_ids, publication_names, rows_for
 from desktop.store.repo.common import CHUNK, DELETE, LIVE, SUMMARY_COLUMNS, UPSERT
 from desktop.store.repo.facets import FACET_COLUMNS, FacetColumn, facet_counts, meta_columns
 from desktop.store.repo.index_queue import delete_queue_rows, delete_queue_through, enqueue, max_queue_id, pending_queue, queue_length
@@ -122,6 +122,7 @@ __all__ = [
     "notes_of",
     "original_bytes",
     "pending_queue",
+    "publication_names",
     "put_saved_search",
     "put_setting",
     "queue_length",

@@ -208,6 +208,7 @@ def texts_for(session: Session, ids: Sequence[int]) -> list[ArticleText]:
             tags=tuple(sorted(set(tags.get(row.id, ())))),
             notes=tuple(notes.get(row.id, ())),
             annotations=tuple(annotations.get(row.id, ())),
+            publication=row.publication,
         )
         for row in rows
     ]

@@ -22,6 +22,10 @@ def agency_names(session: Session) -> list[str]:
     return [name for name in session.scalars(select(Article.agency).distinct()) if name]
 
 
+def publication_names(session: Session) -> list[str]:
+    return [name for name in session.scalars(select(Article.publication).distinct()) if name]
+
+
 def _tag_ids(session: Session, wanted: str) -> list[int]:
     """Ids of the tag whose folded path is ``wanted`` and of all its children."""
     found = []
@@ -44,6 +48,8 @@ def filter_expression(session: Session, node: MetaFilter) -> ColumnElement[bool]
     if node.field == "agency":
         names = [name for name in agency_names(session) if fold(name) in node.values]
         return Article.agency.in_(names)
+    if node.field == "publication":
+        return Article.publication.in_([name for name in publication_names(session) if fold(name) in node.values])
     if node.field == "cluster":
         return Article.cluster_id.in_([int(value) for value in node.values])
     if node.field == "date":

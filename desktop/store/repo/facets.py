@@ -69,6 +69,7 @@ class FacetColumn:
 #: facet name → where its values are; a new facet in ``desktop.core.facets`` is one row here
 FACET_COLUMNS: dict[str, FacetColumn] = {
     "agency": FacetColumn(Article.agency, Article.agency, _folded),
+    "publication": FacetColumn(Article.publication, Article.publication, _folded),
     "year": FacetColumn(Article.date_year, Article.date_key, _year),
     # SQL counts the articles' own tags; the in-memory index also their passages' tags, as the index does
     "tag": FacetColumn(Tag.name, Tag.name, _folded_tag, counted_links=(_article_tags,), remembered_links=(_article_tags, _passage_tags)),

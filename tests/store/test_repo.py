@@ -41,14 +41,15 @@ def test_the_store_knows_where_every_facet_is() -> None:
 def archive(sessions: sessionmaker[Session]) -> tuple[sessionmaker[Session], dict[str, int]]:
     """Five articles: two near-duplicates from VNA, an AFP story whose duplicate is in the trash, one without metadata."""
 
-    def article(title: str, agency: str | None, date: PartialDate, tags: list[str]) -> ParsedArticle:
-        return ParsedArticle(title, "headline", f"{title}\n\nBody of {title}.", agency=agency, date=date, tags=tags)
+    def article(title: str, agency: str | None, date: PartialDate, tags: list[str], publication: str | None = None) -> ParsedArticle:
+        body = f"{title}\n\nBody of {title}."
+        return ParsedArticle(title, "headline", body, agency=agency, date=date, tags=tags, publication=publication)
 
     with sessions.begin() as session:
         ids = {
-            "a": add_article(session, article("A", "VNA", PartialDate(2016, 2, 3), ["Party/Diplomacy"])),
+            "a": add_article(session, article("A", "VNA", PartialDate(2016, 2, 3), ["Party/Diplomacy"], "Viet Nam News (Hanoi)")),
             "b": add_article(session, article("B", "VNA", PartialDate(2016), ["Party"])),
-            "c": add_article(session, article("C", "AFP", PartialDate(2023, 7, 3), [])),
+            "c": add_article(session, article("C", "AFP", PartialDate(2023, 7, 3), [], "Tuổi Trẻ")),
             "d": add_article(session, article("D", "AFP", PartialDate(None, 7, 3), ["Party"])),
             "e": add_article(session, article("E", None, PartialDate(), ["Đảng / Ngoại giao"])),
         }
@@ -67,12 +68,19 @@ def test_sql_facet_counts_follow_the_facet_list(archive: tuple[sessionmaker[Sess
     assert list(counts) == [facet.name for facet in FACETS]
     assert counts == {
         "agency": [("VNA", 2), ("AFP", 1)],
+        "publication": [("Tuổi Trẻ", 1), ("Viet Nam News (Hanoi)", 1)],  # in their own spelling
         "year": [("2016", 2), ("2023", 1)],
         # the articles' own tags, in their own spelling; a parent counts its children's articles
         "tag": [("Party", 2), ("Party/Diplomacy", 1), ("Đảng", 1), ("Đảng/Ngoại giao", 1)],
         "cluster": [("1", 2)],  # min_count 2: cluster 2 has one article out of the trash
     }
-    assert narrowed == {"agency": [("VNA", 2)], "year": [("2016", 2)], "tag": [("Party", 2), ("Party/Diplomacy", 1)], "cluster": [("1", 2)]}
+    assert narrowed == {
+        "agency": [("VNA", 2)],
+        "publication": [("Viet Nam News (Hanoi)", 1)],
+        "year": [("2016", 2)],
+        "tag": [("Party", 2), ("Party/Diplomacy", 1)],
+        "cluster": [("1", 2)],
+    }
 
 
 def test_in_memory_facet_counts_follow_the_facet_list(archive: tuple[sessionmaker[Session], dict[str, int]]) -> None:
@@ -82,12 +90,19 @@ def test_in_memory_facet_counts_follow_the_facet_list(archive: tuple[sessionmake
     assert columns.all_ids == {ids["a"], ids["b"], ids["c"], ids["e"]}
     assert columns.facet_counts(set(columns.all_ids)) == {
         "agency": [("vna", 2), ("afp", 1)],
+        "publication": [("tuoi tre", 1), ("viet nam news (hanoi)", 1)],  # folded, as the index counts them
         "year": [("2016", 2), ("2023", 1)],
         # folded, with the tags of passages, as the index counts them
         "tag": [("party", 2), ("dang", 1), ("dang/ngoai giao", 1), ("economy", 1), ("economy/rice", 1), ("party/diplomacy", 1)],
         "cluster": [("1", 2), ("2", 1)],
     }
-    assert columns.facet_counts({ids["b"]}) == {"agency": [("vna", 1)], "year": [("2016", 1)], "tag": [("party", 1)], "cluster": [("1", 1)]}
+    assert columns.facet_counts({ids["b"]}) == {
+        "agency": [("vna", 1)],
+        "publication": [],
+        "year": [("2016", 1)],
+        "tag": [("party", 1)],
+        "cluster": [("1", 1)],
+    }
 
 
 FILTERS: list[MetaFilter] = [
@@ -100,6 +115,9 @@ FILTERS: list[MetaFilter] = [
     MetaClause("all", ()),
     MetaNot(MetaClause("tag", ("party",))),
     MetaAll((MetaClause("date", ("2016-01", "")), MetaAny((MetaClause("agency", ("afp",)), MetaClause("tag", ("party/diplomacy",)))))),
+    MetaClause("publication", ("tuoi tre",)),
+    MetaNot(MetaClause("publication", ("viet nam news (hanoi)",))),
+    MetaNot(MetaClause("agency", ("vna",))),
 ]
 
 

@@ -45,11 +45,11 @@ def filter_expression(session: Session, node: MetaFilter) -> ColumnElement[bool]
         return not_(filter_expression(session, node.child))
     if node.field == "all":
         return true()
-    if node.field == "agency":
-        names = [name for name in agency_names(session) if fold(name) in node.values]
-        return Article.agency.in_(names)
-    if node.field == "publication":
-        return Article.publication.in_([name for name in publication_names(session) if fold(name) in node.values])
+    if node.field in ("agency", "publication"):
+        column = Article.agency if node.field == "agency" else Article.publication
+        names = agency_names(session) if node.field == "agency" else publication_names(session)
+        # IS NOT NULL: so that NOT (…) keeps the articles without a value, as the in-memory filter does
+        return and_(column.is_not(None), column.in_([name for name in names if fold(name) in node.values]))
     if node.field == "cluster":
         return Article.cluster_id.in_([int(value) for value in node.values])
     if node.field == "date":

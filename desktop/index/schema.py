@@ -29,7 +29,7 @@ def build_schema(common: frozenset[str] = COMMON_STEMS) -> Schema:
         words=FieldType(Existence(), words_analyzer(), scorable=True),
         pairs=FieldType(Existence(), pairs_analyzer(common), scorable=True),
         agency=ID(sortable=True),
-        publication=ID(),
+        publication=ID(sortable=True),
         tag=KEYWORD(commas=True, scorable=False),
         cluster=ID(sortable=True),
         date=ID(),

@@ -263,3 +263,24 @@ def test_a_folder_of_awkward_inputs_gives_each_file_its_one_outcome(library: Lib
     )
     assert [hit.id for hit in library.search.find("Nguyễn Phú Trọng").hits] == [outcomes["nfd.txt"].id]
     assert library.check.run().ok
+
+
+def test_cancelling_inside_a_mailbox_keeps_the_messages_committed_and_says_where_it_stopped(tmp_path: Path) -> None:
+    mbox = tmp_path / "desk.mbox"
+    messages = [
+        f"From desk@example.com Mon Mar  4 09:00:00 2024\nSubject: Story {n}\nFrom: Desk <desk@example.com>\n\n"
+        f"HANOI (VNA) – Story number {n} about the Mekong Delta harvest, told in a sentence of its own.\n\n"
+        for n in range(1, 6)
+    ]
+    mbox.write_text("".join(messages), encoding="utf-8")
+    later = tmp_path / "later.txt"
+    later.write_text("A later file\n\nHUE (VNA) – Never read: the import was cancelled before it.\n", encoding="utf-8")
+    seen: list[str] = []
+    with Library.open(tmp_path / "archive") as library:
+        report = library.imports.paths([mbox, later], on_outcome=lambda o: seen.append(o.outcome), cancelled=lambda: len(seen) >= 2)
+        assert report.cancelled
+        assert [o.outcome for o in report.outcomes] == ["imported", "imported", "skipped", "skipped"]
+        assert report.outcomes[2].reason == "import cancelled after part 2 of this file"
+        assert report.outcomes[3].reason == "import cancelled before this file"
+        assert library.articles.count() == 2
+        assert library.check.run().ok

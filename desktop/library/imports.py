@@ -40,8 +40,9 @@ class Imports:
     ) -> ImportReport:
         """Import files and folders: every file gets exactly one outcome; each article commits on its own.
 
-        ``on_outcome`` hears each outcome as soon as it is committed. Cancelling stops between files
-        and keeps (and indexes) what was committed. The index is brought up to date every
+        ``on_outcome`` hears each outcome as soon as it is committed. Cancelling stops between files, or
+        between the parts of a file that holds many (a mailbox, a feed, an export), and keeps (and indexes) what
+        was committed. The index is brought up to date every
         ``index_every`` articles: fewer means shorter index commits (the window uses a small number,
         since a commit's sort holds the interpreter lock), more means a faster import.
         """
@@ -59,17 +60,34 @@ class Imports:
                         if on_outcome is not None:
                             on_outcome(outcomes[-1])
                     break
-                for candidate in read_candidates(path, self._patterns, max_bytes=max_bytes):
+                for part, candidate in enumerate(read_candidates(path, self._patterns, max_bytes=max_bytes)):
+                    if part and cancelled is not None and cancelled():
+                        # a mailbox, feed or export cancelled half way: its committed parts stay, the rest say so
+                        was_cancelled = True
+                        outcomes.append(
+                            ImportOutcome(display_path(path), "skipped", reason=f"import cancelled after part {part} of this file")
+                        )
+                        if on_outcome is not None:
+                            on_outcome(outcomes[-1])
+                        break
                     outcome = self._store(candidate)
                     outcomes.append(outcome)
                     if on_outcome is not None:
                         on_outcome(outcome)
                     since_index += outcome.outcome == "imported"
+                    if part and progress is not None:  # a file of many parts shows that it moves
+                        progress(done, len(files), candidate.label)
+                    if since_index >= index_every:
+                        self._indexing.submit(max(index_every, INDEX_BATCH))
+                        since_index = 0
+                if was_cancelled:
+                    for rest in files[done + 1 :]:
+                        outcomes.append(ImportOutcome(display_path(rest), "skipped", reason="import cancelled before this file"))
+                        if on_outcome is not None:
+                            on_outcome(outcomes[-1])
+                    break
                 if progress is not None:
                     progress(done + 1, len(files), display_path(path))
-                if since_index >= index_every:
-                    self._indexing.submit(max(index_every, INDEX_BATCH))
-                    since_index = 0
         finally:
             self._indexing.drain()
         return ImportReport(outcomes=tuple(outcomes), cancelled=was_cancelled)

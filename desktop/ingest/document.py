@@ -50,6 +50,8 @@ class Extracted:
         where: the part in words (``line 3``, ``message 3``), put before a reason this part is refused.
         original: the part's own bytes, kept byte for byte; None when the original is the whole file.
         details: other fields the source gave (section, page, edition, language, a database's document id).
+        layout: the text line by line as the document lays it out, where ``text`` has rebuilt paragraphs from lines
+            (a PDF): structure that lives in lines, such as a news database's field labels, is read from it.
     """
 
     text: str
@@ -59,6 +61,7 @@ class Extracted:
     where: str | None = None
     original: bytes | None = None
     details: tuple[tuple[str, str], ...] = ()
+    layout: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,6 +7,7 @@ name) and returns each story with its headline, publication, date, byline and th
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -106,8 +107,11 @@ def _clean(value: str) -> str:
     return re.sub(r"\s+", " ", value).strip()
 
 
-def _paragraphs(lines: Sequence[str]) -> str:
-    """Lines back to text, blank runs collapsed to one blank line, no leading or trailing blanks."""
+def _paragraphs(lines: Sequence[str], *, one_a_line: bool = False) -> str:
+    """Lines back to text, blank runs collapsed to one blank line, no leading or trailing blanks (each line a paragraph
+    of its own when ``one_a_line``: a word processor's paragraphs)."""
+    if one_a_line:
+        return "\n\n".join(line.strip() for line in lines if line.strip())
     text = "\n".join(line.rstrip() for line in lines)
     return re.sub(r"\n{3,}", "\n\n", text).strip("\n")
 
@@ -166,7 +170,7 @@ def _section_and_page(section: str | None, details: dict[str, str]) -> None:
 # --- LexisNexis ------------------------------------------------------------------------------------------------
 
 
-def _lexisnexis_story(number: int, chunk: str) -> Story:
+def _lexisnexis_story(number: int, chunk: str, one_a_line: bool = False) -> Story:
     lines = chunk.split("\n")
     front_end = _first_label(lines, _LN_FIELD, _LN_FRONT)
     header = [(i, line) for i, line in enumerate(lines[:front_end]) if not _BLANK.match(line) and not _COPYRIGHT.match(line)]
@@ -186,7 +190,7 @@ def _lexisnexis_story(number: int, chunk: str) -> Story:
                 edition.append(line.strip())
             else:
                 headline_lines.append(lines[i])
-    fields, used = _fields(lines, _LN_FIELD, (*_LN_FRONT, *_LN_BACK))
+    fields, used = _fields(lines, _LN_FIELD, (*_LN_FRONT, *_LN_BACK), wrapped=not one_a_line)
     headline = fields.get("headline") or (_clean(" ".join(headline_lines)) or None)
     if "body" in {m["label"].casefold() for line in lines if (m := _LN_FIELD.match(line.strip()))}:
         body_start = next(i for i, line in enumerate(lines) if (m := _LN_FIELD.match(line.strip())) and m["label"] == "BODY") + 1
@@ -204,10 +208,12 @@ def _lexisnexis_story(number: int, chunk: str) -> Story:
     _section_and_page(fields.get("section"), details)
     if edition:
         details["edition"] = _clean(" ".join(edition)).rstrip(";")
-    return Story(number, _paragraphs(body), headline, publication, date, fields.get("byline"), fields.get("url"), details)
+    return Story(
+        number, _paragraphs(body, one_a_line=one_a_line), headline, publication, date, fields.get("byline"), fields.get("url"), details
+    )
 
 
-def _lexisnexis(text: str) -> Export | None:
+def _lexisnexis(text: str, one_a_line: bool) -> Export | None:
     markers = list(_LN_MARKER.finditer(text))
     if not markers:
         return None
@@ -216,7 +222,7 @@ def _lexisnexis(text: str) -> Export | None:
     stories = []
     for index, marker in enumerate(markers):
         end = markers[index + 1].start() if index + 1 < len(markers) else len(text)
-        stories.append(_lexisnexis_story(index + 1, text[marker.end() : end]))
+        stories.append(_lexisnexis_story(index + 1, text[marker.end() : end], one_a_line))
     return Export("LexisNexis", tuple(stories), header_fields)
 
 
@@ -235,7 +241,7 @@ def _stories(text: str, markers: Sequence[re.Match[str]], read: Callable[[int, s
 # --- Nexis Uni -------------------------------------------------------------------------------------------------
 
 
-def _nexis_uni_story(number: int, chunk: str) -> Story | None:
+def _nexis_uni_story(number: int, chunk: str, one_a_line: bool = False) -> Story | None:
     lines = chunk.split("\n")
     front = _first_label(lines, _NU_FIELD, _NU_FRONT)
     body_at = next((i for i in range(front, len(lines)) if lines[i].strip() == "Body"), None)
@@ -252,7 +258,7 @@ def _nexis_uni_story(number: int, chunk: str) -> Story | None:
             publication = _clean(lines[before[-1]])
             title: list[str] = []
             for i in reversed(range(before[-1])):
-                if _BLANK.match(lines[i]) or len(title) == 3:
+                if _BLANK.match(lines[i]) or len(title) == (1 if one_a_line else 3):
                     break
                 title.insert(0, lines[i])
             headline = _clean(" ".join(title)) or None
@@ -269,14 +275,14 @@ def _nexis_uni_story(number: int, chunk: str) -> Story | None:
          "publication-type": "publication type", "subject": "subjects", "geographic": "regions", "edition": "edition"},
     )  # fmt: skip
     _section_and_page(fields.get("section"), details)
-    return Story(number, _paragraphs(body), headline, publication, date, fields.get("byline"), None, details)
+    return Story(number, _paragraphs(body, one_a_line=one_a_line), headline, publication, date, fields.get("byline"), None, details)
 
 
-def _nexis_uni(text: str) -> Export | None:
+def _nexis_uni(text: str, one_a_line: bool) -> Export | None:
     ends = list(_NU_END.finditer(text))
     if not ends:
         return None
-    stories = _stories(text, ends, _nexis_uni_story, with_marker=False)
+    stories = _stories(text, ends, functools.partial(_nexis_uni_story, one_a_line=one_a_line), with_marker=False)
     header_fields, _ = _fields(text.split("\n")[:6], re.compile(r"^(?P<label>[A-Za-z][A-Za-z ]+):[ \t]*(?P<value>.*)$"),
                                ("Date and Time", "Job Number", "Search Terms"), wrapped=False)  # fmt: skip
     return Export("Nexis Uni", tuple(stories), header_fields) if stories else None
@@ -285,7 +291,7 @@ def _nexis_uni(text: str) -> Export | None:
 # --- Factiva ---------------------------------------------------------------------------------------------------
 
 
-def _factiva_story(number: int, chunk: str) -> Story | None:
+def _factiva_story(number: int, chunk: str, one_a_line: bool = False) -> Story | None:
     fields: dict[str, list[str]] = {}
     current: list[str] | None = None
     for line in chunk.split("\n"):
@@ -302,7 +308,7 @@ def _factiva_story(number: int, chunk: str) -> Story | None:
     def one(code: str) -> str | None:
         return _clean(" ".join(fields.get(code, []))) or None
 
-    body = _paragraphs([*fields.get("LP", []), "", *fields.get("TD", [])])
+    body = _paragraphs([*fields.get("LP", []), "", *fields.get("TD", [])], one_a_line=one_a_line)
     details = {name: value for code, name in (
         ("WC", "length"), ("LA", "language"), ("SC", "source code"), ("ED", "edition"), ("PG", "page"), ("ET", "time"),
         ("CO", "companies"), ("IN", "industries"), ("NS", "subjects"), ("RE", "regions"), ("CY", "copyright"), ("SE", "section"),
@@ -314,15 +320,15 @@ def _factiva_story(number: int, chunk: str) -> Story | None:
     return Story(number, body, one("HD"), one("SN"), iso_date(date) if date else None, one("BY"), None, details)
 
 
-def _factiva(text: str) -> Export | None:
+def _factiva(text: str, one_a_line: bool) -> Export | None:
     ids = list(_FV_DOC_ID.finditer(text))
     if not ids or not re.search(r"^[ \t]*HD(?:[ \t]|$)", text, re.MULTILINE):
         return None
-    stories = _stories(text, ids, _factiva_story, with_marker=True)
+    stories = _stories(text, ids, functools.partial(_factiva_story, one_a_line=one_a_line), with_marker=True)
     return Export("Factiva", tuple(stories), {}) if stories else None
 
 
-_RECOGNISERS: tuple[Callable[[str], Export | None], ...] = (_lexisnexis, _nexis_uni, _factiva)
+_RECOGNISERS: tuple[Callable[[str, bool], Export | None], ...] = (_lexisnexis, _nexis_uni, _factiva)
 
 
 _HTML_HINT = re.compile(r"\d+ of \d+ DOCUMENTS|End of Document|Document\s+[A-Za-z0-9]{16,}", re.IGNORECASE)
@@ -338,11 +344,23 @@ def html_cells_apart(markup: str) -> str:
     return re.sub(r"(</t[dh]\s*>)", "\\1<br>", markup, flags=re.IGNORECASE)
 
 
+def _word_processor_lines(text: str) -> str | None:
+    """A word processor's text (every paragraph, field or headline its own paragraph, a blank line between each) as
+    one line a paragraph; None for a text whose blank lines mean something (a TXT export)."""
+    lines = text.split("\n")
+    filled = [i for i, line in enumerate(lines) if line.strip()]
+    apart = sum(1 for i in filled if i + 1 < len(lines) and not lines[i + 1].strip())
+    if len(filled) < 12 or apart < 0.85 * len(filled):
+        return None
+    return "\n".join(lines[i].strip() for i in filled)
+
+
 def split_export(text: str) -> Export | None:
     """The stories of a news-database export, or None when ``text`` is not one (an ordinary article)."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
+    lines = _word_processor_lines(text)
     for recognise in _RECOGNISERS:
-        export = recognise(text)
+        export = recognise(text if lines is None else lines, lines is not None)
         if export is not None and export.stories:
             return export
     return None

@@ -138,7 +138,7 @@ def read_candidates(path: Path, patterns: NewsPatterns, *, max_bytes: int = DEFA
 
 def stories_of(item: Extracted | Refused) -> Iterator[Extracted | Refused]:
     """A whole file's text split into its stories when it is a news-database export; anything else as it is."""
-    export = split_export(item.text) if isinstance(item, Extracted) and item.part is None else None
+    export = split_export(item.layout or item.text) if isinstance(item, Extracted) and item.part is None else None
     if export is None:
         yield item
         return

@@ -122,7 +122,8 @@ def _read(data: bytes) -> Extracted | Refused:
         return Refused(
             "no text layer: a scanned image (or only pictures), not text; run it through OCR (text recognition), then import the result"
         )
-    return Extracted(text, _hints(document, text), encoding="pdf")
+    lines = "\n\n".join("\n".join(line.text for line in box) for boxes in pages for box in boxes)
+    return Extracted(text, _hints(document, text), encoding="pdf", layout=lines)
 
 
 def _too_many_pages(count: int | None) -> Refused:

@@ -11,6 +11,7 @@ from desktop.ingest.exports import html_cells_apart, iso_date, might_be_export, 
 from desktop.ingest.files import read_candidates
 from desktop.ingest.html import extract_html
 from desktop.ingest.patterns import load_patterns
+from desktop.library import Library
 from tests.external import external_file
 
 DATA = Path(__file__).parent.parent / "data" / "exports"
@@ -149,3 +150,27 @@ def test_a_factiva_html_export_file_imports_story_by_story() -> None:
     assert [article.date.iso() for _label, article in stories] == DATES
     assert stories[1][1].title == HEADLINES[1]
     assert stories[0][1].details["document id"] == "VNNEWS0020240114ek3e00001"
+
+
+@pytest.mark.parametrize(("copy", "original"), [("lexisnexis-4-stories.pdf", OURS[0]), ("nexis-uni-4-stories.docx", OURS[1])])
+def test_a_pdf_or_docx_copy_of_an_export_gives_the_same_stories(copy: str, original: str, tmp_path: Path) -> None:
+    """A PDF reader rebuilds paragraphs and a word processor puts every field in its own paragraph: the splitter reads
+    the PDF's laid-out lines and a word processor's paragraphs as lines, so the stories and their fields come out the same."""
+    stories = articles(DATA / copy)
+    assert [(a.title, a.publication, a.date.iso(), a.author) for _l, a in stories] == [
+        (a.title, a.publication, a.date.iso(), a.author) for _l, a in articles(DATA / original)
+    ]
+    with Library.open(tmp_path / "archive") as library:
+        assert {o.outcome for o in library.imports.paths([DATA / original]).outcomes} == {"imported"}
+        again = library.imports.paths([DATA / copy]).outcomes
+        assert [o.outcome for o in again] == ["duplicate"] * 4  # the same stories, known as the ones already stored
+
+
+def test_the_published_nexis_uni_docx_sample() -> None:
+    stories = articles(external_file("exports/lexisnexistools-sample.DOCX"))
+    assert len(stories) == 10
+    first, seventh = stories[0][1], stories[6][1]
+    assert (first.publication, first.date.iso(), first.details["section"]) == ("The Guardian(London)", "2019-07-01", "POLITICS; Version:28")
+    assert first.author == "Mattha Busby (now), Andrew Sparrow (earlier)"
+    assert (seventh.title, seventh.details["language"], seventh.details["load date"]) == ("Sample Headline", "ENGLISH", "July 4, 2019")
+    assert "Classification" not in seventh.text

@@ -2,6 +2,9 @@
 """Writes the news-database export samples in this folder (our own stories, in each database's published layout).
 
 Run from the repository root: python tests/data/exports/make_samples.py. The outputs are committed; the tests read them.
+The PDF and DOCX copies are LibreOffice's conversions of the text files, as a database's own PDF or DOCX would hold
+the same stories: ``soffice --headless --convert-to pdf lexisnexis-4-stories.txt`` and
+``soffice --headless --convert-to docx nexis-uni-4-stories.txt`` in this folder.
 """
 
 from __future__ import annotations

@@ -116,7 +116,7 @@ class Search:
     def browse(self, query: str = "", *, sort: str = "date", descending: bool = True) -> Browse:
         """The ids the article table shows for ``query``, in order.
 
-        No query, or one made only of metadata clauses (``agency:``, ``publication:``, ``tag:``, ``date:``, ``cluster:``),
+        No query, or one made only of metadata clauses (a facet's field such as ``agency:`` or ``tag:``, and ``date:``),
         is answered by SQL over every article; a query with words goes to the index (its best
         ``SEARCH_LIMIT`` hits), then ``sort`` (``relevance`` or a table column) orders them.
         """

@@ -1,4 +1,4 @@
-"""The sidebar: facets of what the table shows (agency, publication, year, tag tree, clusters) and the saved searches."""
+"""The sidebar: the facets of what the table shows (each of ``desktop.core.facets.FACETS``, tags as a tree) and the saved searches."""
 
 from __future__ import annotations
 

@@ -9,6 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 
+def QT_TRANSLATE_NOOP(context: str, text: str) -> str:  # the name lupdate looks for
+    """Mark ``text`` for translation in ``context`` and return it unchanged (core knows nothing of Qt; tr() translates)."""
+    del context
+    return text
+
+
 @dataclass(frozen=True, slots=True)
 class Facet:
     """One way to count and narrow the articles.
@@ -31,6 +37,11 @@ class Facet:
     hierarchical: bool = False
     min_count: int = 1
 
+    @property
+    def field(self) -> str | None:
+        """The query field narrowing to a value (``agency`` for ``agency:{quoted}``), or None for another field's clause."""
+        return self.name if self.clause in (f"{self.name}:{{quoted}}", f"{self.name}:{{value}}") else None
+
     def clause_for(self, value: str) -> str:
         """The query clause that narrows a search to ``value`` (so a narrowed search can be saved)."""
         quoted = '"' + value.replace('"', " ") + '"'
@@ -38,14 +49,19 @@ class Facet:
 
 
 FACETS: tuple[Facet, ...] = (
-    Facet("agency", "Agencies", "agency:{quoted}", "agency"),
-    Facet("publication", "Publications", "publication:{quoted}", "publication"),
-    Facet("year", "Years", "date:{value}", "year"),
-    Facet("tag", "Tags", "tag:{quoted}", "tag", multi_valued=True, hierarchical=True),
-    Facet("cluster", "Near-duplicate clusters", "cluster:{value}", "cluster", min_count=2),
+    # each label marked for lupdate under the window's context (desktop/ui translates it with tr())
+    Facet("agency", QT_TRANSLATE_NOOP("ArchiveBrowser", "Agencies"), "agency:{quoted}", "agency"),
+    Facet("publication", QT_TRANSLATE_NOOP("ArchiveBrowser", "Publications"), "publication:{quoted}", "publication"),
+    Facet("year", QT_TRANSLATE_NOOP("ArchiveBrowser", "Years"), "date:{value}", "year"),
+    Facet("tag", QT_TRANSLATE_NOOP("ArchiveBrowser", "Tags"), "tag:{quoted}", "tag", multi_valued=True, hierarchical=True),
+    Facet("cluster", QT_TRANSLATE_NOOP("ArchiveBrowser", "Near-duplicate clusters"), "cluster:{value}", "cluster", min_count=2),
 )
 BY_NAME: dict[str, Facet] = {facet.name: facet for facet in FACETS}
 NAMES: tuple[str, ...] = tuple(facet.name for facet in FACETS)
+#: the query fields the facets narrow by (``agency:``, ``tag:``…); ``year`` narrows by ``date:`` and is not one
+FIELDS: tuple[str, ...] = tuple(facet.field for facet in FACETS if facet.field is not None)
+#: the fields whose value is a name in quotes (``agency:"VNA"``), not a number: results say they matched there
+NAMED_FIELDS: tuple[str, ...] = tuple(facet.name for facet in FACETS if facet.clause == f"{facet.name}:{{quoted}}")
 
 
 def facet_clause(facet: str, value: str) -> str:

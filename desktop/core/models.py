@@ -229,11 +229,12 @@ class ArticleText:
 class MetaClause:
     """A filter on article metadata that SQL can answer without the index.
 
-    ``field`` is ``agency`` or ``publication`` (folded names), ``tag`` (folded paths, children included), ``cluster``
-    (cluster ids) or ``date`` (``(low, high)`` ISO bounds, either may be empty).
+    ``field`` is a facet's query field (``desktop.core.facets.FIELDS``: ``agency``, ``publication``… folded names,
+    ``tag`` folded paths with their children, ``cluster`` cluster ids), ``date`` (``(low, high)`` ISO bounds, either
+    may be empty) or ``all`` (every article, no values).
     """
 
-    field: Literal["agency", "publication", "tag", "cluster", "date", "all"]
+    field: str
     values: tuple[str, ...]
 
 

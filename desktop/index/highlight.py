@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from re import Match
 
+from desktop.core.facets import NAMED_FIELDS
 from desktop.core.models import ArticleText, Span
 from desktop.core.text import fold, visible_text
 from desktop.index.analysis import WORD, WORD_CHARS, Forms, exact_form, forms
@@ -181,7 +182,7 @@ def snippet(text: str, boilerplate: Sequence[Span], spans: Sequence[tuple[int, i
 def matched_in(
     text: ArticleText, parsed: ParsedQuery, body_spans: Sequence[tuple[int, int]], expansions: Mapping[Leaf, frozenset[str]]
 ) -> tuple[str, ...]:
-    """Where a result matched: text, title, note, annotation, tag, place, agency."""
+    """Where a result matched: text, title, note, annotation, tag, place, agency, or any facet narrowing by a name."""
     found: list[str] = []
     if query_spans(text.title, parsed, "title", expansions=expansions):
         found.append("title")
@@ -196,7 +197,7 @@ def matched_in(
         if query_spans(value, parsed, field, expansions=expansions):
             found.append(name)
     for leaf in parsed.positive_leaves():
-        if isinstance(leaf, FieldValue) and leaf.field in ("agency", "publication", "tag") and leaf.field not in found:
+        if isinstance(leaf, FieldValue) and leaf.field in NAMED_FIELDS and leaf.field not in found:
             found.append(leaf.field)
     if text.agency and "agency" not in found:
         agency = fold(text.agency)

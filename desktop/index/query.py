@@ -11,6 +11,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
+from desktop.core.facets import FIELDS as FACET_FIELDS
 from desktop.core.models import MetaAll, MetaAny, MetaClause, MetaFilter, MetaNot
 from desktop.core.text import fold
 from desktop.index.analysis import WORD, analyse
@@ -26,12 +27,10 @@ FIELD_ALIASES = {
     "annotation": "annotation",
     "annotations": "annotation",
     "place": "place",
-    "agency": "agency",
-    "publication": "publication",
-    "tag": "tag",
+    # each facet narrowing by a field of its own name (agency:, publication:, tag:, cluster:)
+    **{field: field for field in FACET_FIELDS},
     "tags": "tag",
     "date": "date",
-    "cluster": "cluster",
 }
 MAX_FUZZY = 2
 MAX_VARIANT_ALTERNATIVES = 24
@@ -75,7 +74,7 @@ class Leaf:
 
 @dataclass(frozen=True, slots=True)
 class FieldValue:
-    """A whole-value match on a metadata field: agency, tag (with its children), cluster."""
+    """A whole-value match on a facet's field (``desktop.core.facets.FIELDS``): a tag matches its children too."""
 
     field: str
     value: str
@@ -366,6 +365,19 @@ class _Parser:
         value = token.text[1:-1] if token.kind == "phrase" else token.text
         if name == "date":
             return date_range(value)
+        if name in FACET_FIELDS:
+            return self.facet_value(name, value)
+        words = WORD.findall(value)
+        if not words:
+            raise QuerySyntaxError(f"{name}: needs a word")
+        if token.kind == "word":
+            inner = self.word(value)
+            if isinstance(inner, Leaf):
+                return Leaf(inner.kind, inner.words, name, inner.distance)
+        return _variant_node(words, name, self.variants)
+
+    def facet_value(self, name: str, value: str) -> Node:
+        """A facet's whole value: a cluster number, a tag path, an agency (its name variants too), any other name as written."""
         if name == "cluster":
             if not value.isdigit():
                 raise QuerySyntaxError(f"cluster:{value} is not a cluster number")
@@ -375,10 +387,6 @@ class _Parser:
             if not path:
                 raise QuerySyntaxError("tag: needs a tag name")
             return FieldValue("tag", fold(path))
-        if name == "publication":  # the whole name as written, punctuation kept: "Viet Nam News (Hanoi)"
-            if not WORD.search(value):
-                raise QuerySyntaxError("publication: needs a name")
-            return FieldValue("publication", fold(" ".join(value.split())))
         if name == "agency":
             words = WORD.findall(value)
             if not words:
@@ -387,14 +395,10 @@ class _Parser:
             names = [" ".join(option) for option in self.variants.alternatives(group)] if group is not None else [" ".join(words)]
             values: list[Node] = [FieldValue("agency", fold(name)) for name in names]
             return values[0] if len(values) == 1 else AnyOf(tuple(values))
-        words = WORD.findall(value)
-        if not words:
-            raise QuerySyntaxError(f"{name}: needs a word")
-        if token.kind == "word":
-            inner = self.word(value)
-            if isinstance(inner, Leaf):
-                return Leaf(inner.kind, inner.words, name, inner.distance)
-        return _variant_node(words, name, self.variants)
+        # a name as written, punctuation kept ("Viet Nam News (Hanoi)"), folded as the store and the index fold it
+        if not WORD.search(value):
+            raise QuerySyntaxError(f"{name}: needs a name")
+        return FieldValue(name, fold(" ".join(value.split())))
 
 
 def date_range(value: str) -> DateRange:
@@ -442,7 +446,7 @@ def stems(words: Sequence[str]) -> list[str]:
 def meta_filter(node: Node) -> MetaFilter | None:
     """The query as a metadata filter SQL can answer, or None when it needs the index (it has words)."""
     if isinstance(node, FieldValue):
-        return MetaClause(node.field, (node.value,))  # type: ignore[arg-type]
+        return MetaClause(node.field, (node.value,))
     if isinstance(node, DateRange):
         return MetaClause("date", (node.low or "", node.high or ""))
     if isinstance(node, Everything):

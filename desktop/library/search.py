@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from desktop.core.errors import ArticleNotFoundError, KnownError
 from desktop.core.facets import FACETS
 from desktop.core.models import ArticleRow, MetaFilter, SearchHit
-from desktop.core.text import fold, visible_text
+from desktop.core.text import visible_text
 from desktop.index.engine import SORTS
 from desktop.index.highlight import matched_in, query_spans, snippet
 from desktop.index.query import ParsedQuery, VariantTable, meta_filter, parse_query
@@ -116,7 +116,7 @@ class Search:
     def browse(self, query: str = "", *, sort: str = "date", descending: bool = True) -> Browse:
         """The ids the article table shows for ``query``, in order.
 
-        No query, or one made only of metadata clauses (``agency:``, ``publication:``, ``tag:``, ``date:``, ``cluster:``),
+        No query, or one made only of metadata clauses (a facet's field such as ``agency:`` or ``tag:``, and ``date:``),
         is answered by SQL over every article; a query with words goes to the index (its best
         ``SEARCH_LIMIT`` hits), then ``sort`` (``relevance`` or a table column) orders them.
         """
@@ -227,12 +227,8 @@ class Search:
 
 
 def facet_labels(session: Session, facets: FacetCounts) -> FacetCounts:
-    """Facet values as a person reads them: agencies and tags in their own spelling (the index and the store fold them)."""
-    spelled = {
-        "agency": {fold(name): name for name in repo.agency_names(session)},
-        "publication": {fold(name): name for name in repo.publication_names(session)},
-        "tag": {"/".join(fold(part.strip()) for part in name.split("/")): name for name in repo.tag_names(session)},
-    }
+    """Facet values as a person reads them: a folded facet's values (agencies, tags…) in the store's own spelling."""
+    spelled = {facet.name: repo.spellings(session, facet.name) for facet in FACETS if facet.name in facets}
     return {
         facet.name: [(spelled.get(facet.name, {}).get(value, value), count) for value, count in facets[facet.name]]
         for facet in FACETS

@@ -1,4 +1,4 @@
-"""The sidebar: facets of what the table shows (agency, publication, year, tag tree, clusters) and the saved searches."""
+"""The sidebar: the facets of what the table shows (each of ``desktop.core.facets.FACETS``, tags as a tree) and the saved searches."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from PySide6.QtGui import QColor, QContextMenuEvent, QKeyEvent, QStandardItem, Q
 from PySide6.QtWidgets import QAbstractItemView, QTreeView, QWidget
 
 from desktop.core.facets import FACETS, facet_clause
-from desktop.ui.text import QT_TRANSLATE_NOOP, literal, tr
+from desktop.ui.text import literal, tr
 
 CLAUSE_ROLE = Qt.ItemDataRole.UserRole + 10
 SAVED_ROLE = Qt.ItemDataRole.UserRole + 11
@@ -16,15 +16,8 @@ SAVED = "saved"  # the section after the facets: the saved searches
 NUMBERED = {"cluster"}  # values are numbers: shown as "#12", the section's title counts them
 COLLAPSED = {"cluster"}  # sections folded until the user opens them
 
-# The facets' labels live in desktop/core/facets.py, which knows nothing of Qt; these markers let lupdate
-# find them (tests/ui checks every label is here), and tr() translates the label at run time.
-TRANSLATABLE_LABELS = (
-    QT_TRANSLATE_NOOP("ArchiveBrowser", "Agencies"),
-    QT_TRANSLATE_NOOP("ArchiveBrowser", "Publications"),
-    QT_TRANSLATE_NOOP("ArchiveBrowser", "Years"),
-    QT_TRANSLATE_NOOP("ArchiveBrowser", "Tags"),
-    QT_TRANSLATE_NOOP("ArchiveBrowser", "Near-duplicate clusters"),
-)
+# The facets' labels are marked for lupdate where they are written (desktop/core/facets.py, context
+# ArchiveBrowser); tr() translates them at run time.
 
 
 def section_titles() -> dict[str, str]:

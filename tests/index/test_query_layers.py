@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from desktop.core.facets import FACETS, FIELDS
 from desktop.core.models import ArticleText, MetaAll, MetaAny, MetaClause, MetaNot
 from desktop.index.highlight import matched_in, query_spans
 from desktop.index.query import VariantTable, meta_filter, parse_query
@@ -23,6 +24,22 @@ def test_a_query_of_metadata_clauses_only_is_a_filter_sql_answers() -> None:
     everything = parse_query("*", NO_VARIANTS).tree
     assert everything is not None
     assert meta_filter(everything) == MetaClause("all", ())
+
+
+def test_each_facets_clause_reads_back_as_a_filter_on_its_field() -> None:
+    # the fields come from the facet list: a facet narrowing by a field of its own name is a metadata field
+    assert {"agency", "publication", "tag", "cluster"} <= set(FIELDS)
+    assert "year" not in FIELDS  # it narrows by date:
+    for facet in FACETS:
+        value = "7" if facet.name == "cluster" else "2023" if facet.name == "year" else "Tuổi Trẻ (Hà Nội)"
+        tree = parse_query(facet.clause_for(value), NO_VARIANTS).tree
+        assert tree is not None
+        found = meta_filter(tree)
+        assert isinstance(found, MetaClause), facet.name
+        assert found.field == (facet.name if facet.name in FIELDS else "date")
+    publication = parse_query('publication:"Tuổi Trẻ (Hà Nội)"', NO_VARIANTS).tree
+    assert publication is not None
+    assert meta_filter(publication) == MetaClause("publication", ("tuoi tre (ha noi)",))
 
 
 def test_a_query_with_words_needs_the_index() -> None:

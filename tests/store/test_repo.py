@@ -118,6 +118,9 @@ FILTERS: list[MetaFilter] = [
     MetaClause("publication", ("tuoi tre",)),
     MetaNot(MetaClause("publication", ("viet nam news (hanoi)",))),
     MetaNot(MetaClause("agency", ("vna",))),
+    # every single-valued facet filters the same way, from its row of FACET_COLUMNS
+    MetaNot(MetaClause("cluster", ("1",))),
+    MetaClause("year", ("2016",)),
 ]
 
 
@@ -128,6 +131,22 @@ def test_in_memory_filters_give_the_same_articles_as_sql(archive: tuple[sessionm
         columns = repo.meta_columns(session)
         by_sql = repo.browse_ids(session, where)
     assert set(by_sql) == columns.matching(where)
+
+
+def test_a_filter_on_a_field_no_facet_has_is_refused(archive: tuple[sessionmaker[Session], dict[str, int]]) -> None:
+    sessions, _ids = archive
+    with sessions() as session, pytest.raises(ValueError, match="author"):
+        repo.browse_ids(session, MetaClause("author", ("smith",)))
+
+
+def test_folded_facets_are_spelled_as_the_store_has_them(archive: tuple[sessionmaker[Session], dict[str, int]]) -> None:
+    sessions, _ids = archive
+    with sessions() as session:
+        spelled = {facet.name: repo.spellings(session, facet.name) for facet in FACETS}
+    assert spelled["agency"] == {"vna": "VNA", "afp": "AFP"}
+    assert spelled["publication"] == {"tuoi tre": "Tuổi Trẻ", "viet nam news (hanoi)": "Viet Nam News (Hanoi)"}
+    assert spelled["tag"]["dang/ngoai giao"] == "Đảng/Ngoại giao"
+    assert spelled["year"] == spelled["cluster"] == {}  # not folded: shown as counted
 
 
 def test_filters_find_what_they_name(archive: tuple[sessionmaker[Session], dict[str, int]]) -> None:

@@ -24,9 +24,10 @@ from desktop.store.repo.articles import (
     update_details,
     update_text,
 )
-from desktop.store.repo.browse import SORT_COLUMNS, agency_names, browse_ids, publication_names, rows_for
+from desktop.store.repo.browse import SORT_COLUMNS, browse_ids, rows_for
 from desktop.store.repo.common import CHUNK, DELETE, LIVE, SUMMARY_COLUMNS, UPSERT
-from desktop.store.repo.facets import FACET_COLUMNS, FacetColumn, facet_counts, meta_columns
+from desktop.store.repo.facet_columns import FACET_COLUMNS, FacetColumn, spellings
+from desktop.store.repo.facets import facet_counts, meta_columns
 from desktop.store.repo.index_queue import delete_queue_rows, delete_queue_through, enqueue, max_queue_id, pending_queue, queue_length
 from desktop.store.repo.lookups import add_similarity_buckets, find_by_source, find_by_text_hash, set_cluster, similarity_candidates
 from desktop.store.repo.merge import clear_tables, merge_export
@@ -82,7 +83,6 @@ __all__ = [
     "MetaColumns",
     "add_similarity_buckets",
     "add_variant_group",
-    "agency_names",
     "annotation_article",
     "annotation_tag_count",
     "annotations_of",
@@ -122,7 +122,6 @@ __all__ = [
     "notes_of",
     "original_bytes",
     "pending_queue",
-    "publication_names",
     "put_saved_search",
     "put_setting",
     "queue_length",
@@ -138,6 +137,7 @@ __all__ = [
     "set_tag_colour",
     "set_trashed",
     "similarity_candidates",
+    "spellings",
     "summaries_for",
     "tag_names",
     "tag_records",

@@ -8,22 +8,15 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, false, func, not_, or_, select, true
 from sqlalchemy.orm import Session
 
+from desktop.core.facets import BY_NAME
 from desktop.core.models import ArticleRow, MetaAll, MetaAny, MetaFilter, MetaNot
-from desktop.core.text import fold
 from desktop.store.models import Annotation, AnnotationTag, Article, ArticleTag, Note, Tag
 from desktop.store.repo.articles import summaries_for
 from desktop.store.repo.common import CHUNK, LIVE, folded_path
+from desktop.store.repo.facet_columns import FACET_COLUMNS
 
 #: table column -> how SQL orders by it
 SORT_COLUMNS = ("title", "agency", "date", "place", "tags", "notes")
-
-
-def agency_names(session: Session) -> list[str]:
-    return [name for name in session.scalars(select(Article.agency).distinct()) if name]
-
-
-def publication_names(session: Session) -> list[str]:
-    return [name for name in session.scalars(select(Article.publication).distinct()) if name]
 
 
 def _tag_ids(session: Session, wanted: str) -> list[int]:
@@ -36,7 +29,18 @@ def _tag_ids(session: Session, wanted: str) -> list[int]:
     return found
 
 
+def _single_valued(session: Session, name: str, values: tuple[str, ...]) -> ColumnElement[bool]:
+    """Articles whose value of the single-valued facet ``name``, folded as the in-memory index folds it, is one of ``values``."""
+    source = FACET_COLUMNS[name]
+    column = source.remembered
+    wanted = set(values)
+    stored = [value for value in session.scalars(select(column).distinct()) if value is not None and source.key(value) in wanted]
+    # IS NOT NULL: so that NOT (…) keeps the articles without a value, as the in-memory filter does
+    return and_(column.is_not(None), column.in_(stored))
+
+
 def filter_expression(session: Session, node: MetaFilter) -> ColumnElement[bool]:
+    """The SQL condition for a metadata filter; a field that is neither a facet's, ``date`` nor ``all`` raises ValueError."""
     if isinstance(node, MetaAll):
         return and_(true(), *(filter_expression(session, child) for child in node.children))
     if isinstance(node, MetaAny):
@@ -45,13 +49,6 @@ def filter_expression(session: Session, node: MetaFilter) -> ColumnElement[bool]
         return not_(filter_expression(session, node.child))
     if node.field == "all":
         return true()
-    if node.field in ("agency", "publication"):
-        column = Article.agency if node.field == "agency" else Article.publication
-        names = agency_names(session) if node.field == "agency" else publication_names(session)
-        # IS NOT NULL: so that NOT (…) keeps the articles without a value, as the in-memory filter does
-        return and_(column.is_not(None), column.in_([name for name in names if fold(name) in node.values]))
-    if node.field == "cluster":
-        return Article.cluster_id.in_([int(value) for value in node.values])
     if node.field == "date":
         low, high = node.values
         clauses: list[ColumnElement[bool]] = [Article.date_key.is_not(None)]
@@ -60,6 +57,13 @@ def filter_expression(session: Session, node: MetaFilter) -> ColumnElement[bool]
         if high:
             clauses.append(Article.date_key <= high)
         return and_(*clauses)
+    facet = BY_NAME.get(node.field)
+    if facet is None:
+        raise ValueError(f"no metadata filter on {node.field!r}")
+    if not facet.multi_valued:
+        return _single_valued(session, node.field, node.values)
+    if node.field != "tag":  # pragma: no cover - a multi-valued facet says here how its links are filtered
+        raise ValueError(f"no metadata filter on the multi-valued facet {node.field!r}")
     tag_ids = [tag_id for value in node.values for tag_id in _tag_ids(session, value)]
     tagged = select(ArticleTag.article_id).where(ArticleTag.tag_id.in_(tag_ids))
     annotated = (

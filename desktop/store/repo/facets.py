@@ -1,82 +1,20 @@
-"""Facets in the store: where each facet's values are (one table), counted by SQL or loaded into the in-memory index."""
+"""Facets in the store: each facet's values (found through ``FACET_COLUMNS``) counted by SQL or loaded into the in-memory index."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, select, true
-from sqlalchemy.orm import QueryableAttribute, Session
+from sqlalchemy import ColumnElement, and_, func, select, true
+from sqlalchemy.orm import Session
 
-from desktop.core.facets import FACETS, NAMES, Facet
+from desktop.core.facets import FACETS, Facet
 from desktop.core.meta_columns import MetaColumns, rank_counts
 from desktop.core.models import MetaFilter
-from desktop.core.text import fold
-from desktop.store.models import Annotation, AnnotationTag, Article, ArticleTag, Tag
+from desktop.store.models import Article
 from desktop.store.repo.browse import filter_expression
-from desktop.store.repo.common import CHUNK, LIVE, folded_path
-
-
-def _text(value: object) -> str | None:
-    return None if value is None else str(value)
-
-
-def _folded(value: str | None) -> str | None:
-    return fold(value) if value else None
-
-
-def _year(date_key: str | None) -> str | None:
-    # a month-day without a year ("--07-03") has no year
-    return date_key[:4] if date_key and date_key[:4].isdigit() else None
-
-
-def _folded_tag(name: str) -> str:
-    return folded_path(name)
-
-
-def _article_tags() -> Select[int, str]:
-    return select(ArticleTag.article_id, Tag.name).join(Tag, Tag.id == ArticleTag.tag_id)
-
-
-def _passage_tags() -> Select[int, str]:
-    return (
-        select(Annotation.article_id, Tag.name)
-        .join(AnnotationTag, AnnotationTag.annotation_id == Annotation.id)
-        .join(Tag, Tag.id == AnnotationTag.tag_id)
-    )
-
-
-@dataclass(frozen=True, slots=True)
-class FacetColumn:
-    """Where the store finds the values of one facet of ``desktop.core.facets``.
-
-    Attributes:
-        counted: what SQL facet counts group by (a column of ``articles``, or the value of ``counted_links``).
-        remembered: the column the in-memory index reads (of ``articles``, or the value of ``remembered_links``).
-        key: the in-memory index's key for a value of ``remembered`` (None: the article has no value).
-        counted_links: for a multi-valued facet, selects of ``(article id, value)`` pairs that SQL counts.
-        remembered_links: the same for the in-memory index.
-    """
-
-    counted: QueryableAttribute[Any]
-    remembered: QueryableAttribute[Any]
-    key: Callable[[Any], str | None]
-    counted_links: tuple[Callable[[], Select[int, str]], ...] = field(default=())
-    remembered_links: tuple[Callable[[], Select[int, str]], ...] = field(default=())
-
-
-#: facet name → where its values are; a new facet in ``desktop.core.facets`` is one row here
-FACET_COLUMNS: dict[str, FacetColumn] = {
-    "agency": FacetColumn(Article.agency, Article.agency, _folded),
-    "publication": FacetColumn(Article.publication, Article.publication, _folded),
-    "year": FacetColumn(Article.date_year, Article.date_key, _year),
-    # SQL counts the articles' own tags; the in-memory index also their passages' tags, as the index does
-    "tag": FacetColumn(Tag.name, Tag.name, _folded_tag, counted_links=(_article_tags,), remembered_links=(_article_tags, _passage_tags)),
-    "cluster": FacetColumn(Article.cluster_id, Article.cluster_id, _text),
-}
-if set(FACET_COLUMNS) != set(NAMES):  # pragma: no cover - a facet added to core without saying where the store finds it
-    raise RuntimeError(f"the store has no column for facets {sorted(set(NAMES) ^ set(FACET_COLUMNS))}")
+from desktop.store.repo.common import CHUNK, LIVE
+from desktop.store.repo.facet_columns import FACET_COLUMNS
 
 
 def _file(index: dict[str, set[int]], value: str, article_id: int, *, hierarchical: bool) -> None:

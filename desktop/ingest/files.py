@@ -105,7 +105,7 @@ def read_candidates(path: Path, patterns: NewsPatterns, *, max_bytes: int = DEFA
     if path.name.startswith("."):
         yield _skip(label, "hidden file")
         return
-    if path.suffix.lower() not in formats.extensions() and not path.name.lower().endswith(".gz"):
+    if not formats.is_known(path):
         yield _skip(label, _unsupported(path))
         return
     try:

@@ -65,10 +65,20 @@ def extensions() -> tuple[str, ...]:
     return tuple(dict.fromkeys(ext for fmt in FORMATS for ext in fmt.extensions))
 
 
+def _named(path: Path) -> list[Format]:
+    """The formats whose extensions name ``path`` (``.warc.gz``: the last two suffixes of a gzipped file)."""
+    suffix = "".join(path.suffixes[-2:]).lower() if path.name.lower().endswith(".gz") else path.suffix.lower()
+    return [fmt for fmt in FORMATS if suffix in fmt.extensions]
+
+
+def is_known(path: Path) -> bool:
+    """Whether some format reads files named like ``path`` (its content may still decide it is none of them)."""
+    return bool(_named(path))
+
+
 def format_for(path: Path, head: bytes) -> Format | None:
     """The format of ``path``: by its extension, the sniffers of formats sharing it deciding first."""
-    suffix = "".join(path.suffixes[-2:]).lower() if path.name.lower().endswith(".gz") else path.suffix.lower()
-    matching = [fmt for fmt in FORMATS if suffix in fmt.extensions]
+    matching = _named(path)
     for fmt in matching:
         if fmt.sniff is not None and fmt.sniff(head):
             return fmt
@@ -77,8 +87,7 @@ def format_for(path: Path, head: bytes) -> Format | None:
 
 def labels_for(path: Path) -> str:
     """The labels of the formats that read files named like ``path``, for saying what a file is not."""
-    suffix = "".join(path.suffixes[-2:]).lower() if path.name.lower().endswith(".gz") else path.suffix.lower()
-    return "; ".join(fmt.label for fmt in FORMATS if suffix in fmt.extensions)
+    return "; ".join(fmt.label for fmt in _named(path))
 
 
 def supported_summary() -> str:

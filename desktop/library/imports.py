@@ -51,29 +51,27 @@ class Imports:
         outcomes: list[ImportOutcome] = []
         was_cancelled = False
         since_index = 0
+
+        def record(outcome: ImportOutcome) -> None:
+            outcomes.append(outcome)
+            if on_outcome is not None:
+                on_outcome(outcome)
+
         try:
             for done, path in enumerate(files):
                 if cancelled is not None and cancelled():
                     was_cancelled = True
                     for rest in files[done:]:
-                        outcomes.append(ImportOutcome(display_path(rest), "skipped", reason="import cancelled before this file"))
-                        if on_outcome is not None:
-                            on_outcome(outcomes[-1])
+                        record(ImportOutcome(display_path(rest), "skipped", reason="import cancelled before this file"))
                     break
                 for part, candidate in enumerate(read_candidates(path, self._patterns, max_bytes=max_bytes)):
                     if part and cancelled is not None and cancelled():
                         # a mailbox, feed or export cancelled half way: its committed parts stay, the rest say so
                         was_cancelled = True
-                        outcomes.append(
-                            ImportOutcome(display_path(path), "skipped", reason=f"import cancelled after part {part} of this file")
-                        )
-                        if on_outcome is not None:
-                            on_outcome(outcomes[-1])
+                        record(ImportOutcome(display_path(path), "skipped", reason=f"import cancelled after part {part} of this file"))
                         break
                     outcome = self._store(candidate)
-                    outcomes.append(outcome)
-                    if on_outcome is not None:
-                        on_outcome(outcome)
+                    record(outcome)
                     since_index += outcome.outcome == "imported"
                     if part and progress is not None:  # a file of many parts shows that it moves
                         progress(done, len(files), candidate.label)
@@ -82,9 +80,7 @@ class Imports:
                         since_index = 0
                 if was_cancelled:
                     for rest in files[done + 1 :]:
-                        outcomes.append(ImportOutcome(display_path(rest), "skipped", reason="import cancelled before this file"))
-                        if on_outcome is not None:
-                            on_outcome(outcomes[-1])
+                        record(ImportOutcome(display_path(rest), "skipped", reason="import cancelled before this file"))
                     break
                 if progress is not None:
                     progress(done + 1, len(files), display_path(path))

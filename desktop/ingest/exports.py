@@ -192,8 +192,9 @@ def _lexisnexis_story(number: int, chunk: str, one_a_line: bool = False) -> Stor
                 headline_lines.append(lines[i])
     fields, used = _fields(lines, _LN_FIELD, (*_LN_FRONT, *_LN_BACK), wrapped=not one_a_line)
     headline = fields.get("headline") or (_clean(" ".join(headline_lines)) or None)
-    if "body" in {m["label"].casefold() for line in lines if (m := _LN_FIELD.match(line.strip()))}:
-        body_start = next(i for i, line in enumerate(lines) if (m := _LN_FIELD.match(line.strip())) and m["label"] == "BODY") + 1
+    body_label = _first_label(lines, _LN_FIELD, ("BODY",))
+    if body_label < len(lines):
+        body_start = body_label + 1
     else:
         body_start = max((i for i in used if i < _first_label(lines, _LN_FIELD, _LN_BACK, front_end)), default=front_end - 1) + 1
         body_start = max(body_start, front_end)
